@@ -1,0 +1,38 @@
+import { createPublicKey } from 'node:crypto'
+import { type Key, keyObjectOf } from '../lib/key.js'
+import { toKey } from '../lib/key-input.js'
+import type { JWK } from './types.js'
+
+export interface ExportJWKOptions {
+  /** Export only the public members of a private key. */
+  publicOnly?: boolean
+}
+
+/**
+ * Exports a key as a JWK: private members for private and secret keys (unless `publicOnly`), and the
+ * key's `kid`, `alg`, `use` and `key_ops` when it has them.
+ *
+ * @example
+ * import { exportJWK, generateKeyPair } from '@tessera/jose'
+ * const { publicKey } = await generateKeyPair('ES256')
+ * const jwk = await exportJWK(publicKey)
+ */
+export async function exportJWK(key: Key, options?: ExportJWKOptions): Promise<JWK> {
+  return exportJWKSync(key, options)
+}
+
+/** The synchronous form of exportJWK. */
+export function exportJWKSync(keyInput: Key, options?: ExportJWKOptions): JWK {
+  const key = toKey(keyInput)
+  let handle = keyObjectOf(key)
+  if (options?.publicOnly) {
+    if (handle.type === 'secret') throw new TypeError('a secret key has no public part to export')
+    if (handle.type === 'private') handle = createPublicKey(handle)
+  }
+  const jwk = handle.export({ format: 'jwk' }) as JWK
+  if (key.kid !== undefined) jwk.kid = key.kid
+  if (key.alg !== undefined) jwk.alg = key.alg
+  if (key.use !== undefined) jwk.use = key.use
+  if (key.keyOps !== undefined) jwk.key_ops = [...key.keyOps]
+  return jwk
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto'
+import { generateKeyPair as nodeGenerateKeyPair } from 'node:crypto'
+import { JOSEError } from '../errors.js'
+import { getSigningAlgorithm } from '../jwa/signing-algorithms.js'
+import { MIN_RSA_BITS } from '../lib/assert-key.js'
+import { Key, type KeyBinding } from '../lib/key.js'
+import { secretKeyFromBytes } from '../lib/key-input.js'
+
+export interface GenerateKeyPairOptions {
+  /** Curve for `EdDSA` (Ed25519 or Ed448). */
+  crv?: string
+  /** RSA modulus length in bits; at least 2048, default 2048. */
+  modulusLength?: number
+  kid?: string
+}
+
+export interface GeneratedKeyPair {
+  privateKey: Key
+  publicKey: Key
+}
+
+type NodeKeySpec =
+  | { type: 'rsa'; modulusLength: number }
+  | { type: 'ec'; namedCurve: string }
+  | { type: 'ed25519' | 'ed448' | 'x25519' | 'x448' }
+
+const EC_CURVES: Readonly<Record<string, string>> = {
+  ES256: 'prime256v1',
+  ES384: 'secp384r1',
+  ES512: 'secp521r1',
+  ES256K: 'secp256k1',
+}
+
+function keySpec(alg: string, options: GenerateKeyPairOptions): NodeKeySpec {
+  const signing = getSigningAlgorithm(alg)
+  if (!signing) throw new JOSEError('ERR_JOSE_NOT_SUPPORTED', `cannot generate a key pair for "${alg}"`)
+  switch (signing.family) {
+    case 'rsa':
+    case 'rsa-pss': {
+      const modulusLength = options.modulusLength ?? MIN_RSA_BITS
+      if (!Number.isSafeInteger(modulusLength) || modulusLength < MIN_RSA_BITS || modulusLength % 8 !== 0) {
+        throw new TypeError(`"modulusLength" must be a multiple of 8 of at least ${MIN_RSA_BITS}`)
+      }
+      return { type: 'rsa', modulusLength }
+    }
+    case 'ecdsa':
+      return { type: 'ec', namedCurve: EC_CURVES[alg] as string }
+    case 'eddsa': {
+      const crv = alg === 'EdDSA' ? (options.crv ?? 'Ed25519') : alg
+      if (crv !== 'Ed25519' && crv !== 'Ed448') throw new TypeError('"crv" must be Ed25519 or Ed448 for EdDSA')
+      return { type: crv === 'Ed25519' ? 'ed25519' : 'ed448' }
+    }
+    default:
+      throw new TypeError(`"${alg}" uses a secret; use generateSecret`)
+  }
+}
+
+/**
+ * Generates a key pair for `alg` off the main thread. Both keys are bound to `alg`.
+ *
+ * @example
+ * import { generateKeyPair } from '@tessera/jose'
+ * const { privateKey, publicKey } = await generateKeyPair('Ed25519')
+ */
+export function generateKeyPair(alg: string, options: GenerateKeyPairOptions = {}): Promise<GeneratedKeyPair> {
+  if (typeof alg !== 'string') throw new TypeError('"alg" must be a string')
+  const spec = keySpec(alg, options)
+  const binding: KeyBinding = { alg }
+  if (options.kid !== undefined) binding.kid = options.kid
+  return new Promise((resolve, reject) => {
+    const callback = (error: Error | null, publicKey: import('node:crypto').KeyObject, privateKey: import('node:crypto').KeyObject) => {
+      if (error) reject(error)
+      else resolve({ privateKey: new Key(privateKey, binding), publicKey: new Key(publicKey, binding) })
+    }
+    const { type, ...params } = spec
+    nodeGenerateKeyPair(type as 'ec', params as never, callback)
+  })
+}
+
+/** Secret lengths for algorithms keyed by a secret, in bytes. */
+const SECRET_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 }
+
+/** Registers the secret length for an algorithm family outside JWS (JWE key wrap, content encryption). */
+export function registerSecretLength(alg: string, bytes: number): void {
+  SECRET_BYTES[alg] = bytes
+}
+
+/**
+ * Generates a random secret of the length `alg` needs (the hash length for HMAC).
+ *
+ * @example
+ * import { generateSecret } from '@tessera/jose'
+ * const secret = await generateSecret('HS256')
+ */
+export async function generateSecret(alg: string, options: { kid?: string } = {}): Promise<Key> {
+  const bytes = SECRET_BYTES[alg]
+  if (bytes === undefined) throw new JOSEError('ERR_JOSE_NOT_SUPPORTED', `cannot generate a secret for "${alg}"`)
+  const binding: KeyBinding = { alg }
+  if (options.kid !== undefined) binding.kid = options.kid
+  return secretKeyFromBytes(randomBytes(bytes), binding)
+}

@@ -1,0 +1,75 @@
+import { JOSEError } from '../../errors.js'
+import { readJSONSerialization } from '../../lib/jws-json.js'
+import { checkSignature, type KeyResolver, type PreparedSignature, prepareSignature } from '../../lib/jws-verify.js'
+import type { KeyInput } from '../../lib/key-input.js'
+import { assertPositiveInteger, type JWSVerifyOptions, resolveJWSOptions } from '../../lib/verify-options.js'
+import type { GeneralJWS, GeneralVerifyResult } from '../types.js'
+
+export interface GeneralVerifyOptions extends JWSVerifyOptions {
+  /** Refuse JWS with more signatures than this; each one may cost a verification. Default 10. */
+  maxSignatures?: number
+}
+
+/**
+ * Verifies a JWS General JSON Serialization: succeeds on the first signature whose algorithm is
+ * allowed and which verifies, and says which one in `signatureIndex`.
+ *
+ * @example
+ * import { generalVerify } from '@tessera/jose'
+ * const { payload, signatureIndex } = await generalVerify(jws, edPublicKey, { algorithms: ['Ed25519'] })
+ */
+export async function generalVerify(
+  jws: GeneralJWS | string,
+  keyOrResolver: KeyInput | KeyResolver<GeneralJWS>,
+  options: GeneralVerifyOptions,
+): Promise<GeneralVerifyResult> {
+  const resolved = resolveJWSOptions(options)
+  const maxSignatures = options.maxSignatures ?? 10
+  assertPositiveInteger(maxSignatures, 'maxSignatures')
+  const token = readJSONSerialization(jws, resolved.maxTokenLength, 'ERR_JWS_INVALID')
+  const { signatures } = token
+  if (!Array.isArray(signatures)) throw new JOSEError('ERR_JWS_INVALID', '"signatures" must be an array')
+  if (signatures.length === 0) throw new JOSEError('ERR_JWS_INVALID', '"signatures" must not be empty')
+  if (signatures.length > maxSignatures) {
+    throw new JOSEError('ERR_JWS_INVALID', `more than ${maxSignatures} signatures`)
+  }
+
+  const errors: unknown[] = []
+  let b64: boolean | undefined
+  for (const [index, entry] of signatures.entries()) {
+    let prepared: PreparedSignature
+    try {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        throw new JOSEError('ERR_JWS_INVALID', 'each signature must be an object')
+      }
+      prepared = prepareSignature(entry, token.payload, options.detachedPayload, resolved)
+    } catch (error) {
+      errors.push(error)
+      continue
+    }
+    if (b64 !== undefined && b64 !== prepared.b64) {
+      throw new JOSEError('ERR_JWS_INVALID', 'signatures disagree on "b64"')
+    }
+    b64 = prepared.b64
+    try {
+      const keyInput =
+        typeof keyOrResolver === 'function'
+          ? await keyOrResolver(prepared.joinedHeader, token as unknown as GeneralJWS)
+          : keyOrResolver
+      const key = await checkSignature(prepared, keyInput)
+      return {
+        payload: prepared.payload,
+        protectedHeader: prepared.protectedHeader,
+        unprotectedHeader: prepared.unprotectedHeader,
+        key,
+        signatureIndex: index,
+      }
+    } catch (error) {
+      errors.push(error)
+    }
+  }
+  if (errors.length === 1) throw errors[0]
+  throw new JOSEError('ERR_JWS_SIGNATURE_INVALID', 'no signature verified', {
+    cause: new AggregateError(errors, 'every signature failed'),
+  })
+}

@@ -1,0 +1,87 @@
+/**
+ * The only module that calls node:crypto for signatures. Everything above it works with descriptors
+ * and Keys, so a WebCrypto backend for browsers and edge runtimes can replace this file alone.
+ *
+ * Sync functions run on the calling thread (the fast path for one-at-a-time work); async functions use
+ * node's callback APIs, which run on the libuv thread pool and so use every core under load. HMAC has
+ * no thread-pool variant in node: it is cheaper than the hop, so both paths compute it inline.
+ */
+import type { Buffer } from 'node:buffer'
+import {
+  constants,
+  createHmac,
+  type KeyObject,
+  type SignKeyObjectInput,
+  sign as nodeSign,
+  verify as nodeVerify,
+  timingSafeEqual,
+} from 'node:crypto'
+import type { SigningAlgorithm } from '../jwa/signing-algorithms.js'
+
+const HASH_BYTES = { sha256: 32, sha384: 48, sha512: 64 } as const
+
+/** The key argument node:crypto wants for this family; built once per (key, alg) by the callers' caches. */
+export function signingKeyInput(alg: SigningAlgorithm, key: KeyObject): KeyObject | SignKeyObjectInput {
+  switch (alg.family) {
+    case 'rsa':
+      return { key, padding: constants.RSA_PKCS1_PADDING }
+    case 'rsa-pss':
+      return {
+        key,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: HASH_BYTES[alg.hash as keyof typeof HASH_BYTES],
+      }
+    case 'ecdsa':
+      return { key, dsaEncoding: 'ieee-p1363' }
+    default:
+      return key
+  }
+}
+
+export function hmac(alg: SigningAlgorithm, key: KeyObject, data: Uint8Array): Buffer {
+  return createHmac(alg.hash as string, key).update(data).digest()
+}
+
+export function signSync(alg: SigningAlgorithm, key: KeyObject, data: Uint8Array): Buffer {
+  if (alg.family === 'hmac') return hmac(alg, key, data)
+  return nodeSign(alg.hash, data, signingKeyInput(alg, key))
+}
+
+export function signAsync(alg: SigningAlgorithm, key: KeyObject, data: Uint8Array): Promise<Buffer> {
+  if (alg.family === 'hmac') return Promise.resolve(hmac(alg, key, data))
+  return new Promise((resolve, reject) => {
+    nodeSign(alg.hash, data, signingKeyInput(alg, key), (error, signature) =>
+      error ? reject(error) : resolve(signature),
+    )
+  })
+}
+
+export function verifyHmac(alg: SigningAlgorithm, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+  const expected = hmac(alg, key, data)
+  return expected.length === signature.length && timingSafeEqual(expected, signature)
+}
+
+export function verifySync(alg: SigningAlgorithm, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+  if (alg.family === 'hmac') return verifyHmac(alg, key, data, signature)
+  try {
+    return nodeVerify(alg.hash, data, signingKeyInput(alg, key), signature)
+  } catch {
+    return false
+  }
+}
+
+export function verifyAsync(
+  alg: SigningAlgorithm,
+  key: KeyObject,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  if (alg.family === 'hmac') return Promise.resolve(verifyHmac(alg, key, data, signature))
+  return new Promise((resolve) => {
+    try {
+      nodeVerify(alg.hash, data, signingKeyInput(alg, key), signature, (error, valid) => resolve(!error && valid))
+    } catch {
+      resolve(false)
+    }
+  })
+}

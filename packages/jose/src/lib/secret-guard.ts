@@ -1,0 +1,100 @@
+import { Buffer } from 'node:buffer'
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
+import { JOSEError } from '../errors.js'
+
+/*
+ * The algorithm-confusion attack (CVE-2015-9235, CVE-2023-48223 and relatives): a verifier configured
+ * with an RSA or EC public key is handed an HS256 token, and the library uses the public key's PEM,
+ * DER or JWK text as the HMAC secret — which the attacker also has. We refuse any secret that looks
+ * like asymmetric key material, in whatever encoding, wherever in the bytes it starts.
+ */
+
+const TEXT_MARKERS = [
+  '-----begin',
+  'ssh-rsa',
+  'ssh-ed25519',
+  'ssh-ed448',
+  'ecdsa-sha2-',
+  'ssh-dss',
+  'putty-user-key-file',
+  '"kty"',
+  "'kty'",
+]
+
+function looksLikeText(bytes: Buffer): boolean {
+  const text = bytes.toString('latin1').toLowerCase()
+  for (const marker of TEXT_MARKERS) if (text.includes(marker)) return true
+  return false
+}
+
+function parsesAsKeyDer(der: Buffer): boolean {
+  const attempts: Array<() => unknown> = [
+    () => createPublicKey({ key: der, format: 'der', type: 'spki' }),
+    () => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }),
+    () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
+    () => createPrivateKey({ key: der, format: 'der', type: 'pkcs1' }),
+    () => createPrivateKey({ key: der, format: 'der', type: 'sec1' }),
+    () => new X509Certificate(der),
+  ]
+  for (const attempt of attempts) {
+    try {
+      attempt()
+      return true
+    } catch {}
+  }
+  return false
+}
+
+/**
+ * A DER SEQUENCE (0x30) whose length field matches the bytes that follow is how every key and
+ * certificate container starts. Checked at every offset so leading junk cannot hide one.
+ */
+function containsDerSequence(bytes: Buffer): boolean {
+  for (let i = 0; i + 2 <= bytes.length; i++) {
+    if (bytes[i] !== 0x30) continue
+    const first = bytes[i + 1] as number
+    let length: number
+    let header: number
+    if (first < 0x80) {
+      length = first
+      header = 2
+    } else if (first === 0x81 || first === 0x82) {
+      const n = first & 0x7f
+      if (i + 2 + n > bytes.length) continue
+      length = n === 1 ? (bytes[i + 2] as number) : ((bytes[i + 2] as number) << 8) | (bytes[i + 3] as number)
+      header = 2 + n
+      if (length < 0x80) continue
+    } else continue
+    // Short sequences are everywhere in random bytes; key containers are at least 32 bytes long.
+    if (length < 32) continue
+    const end = i + header + length
+    if (end > bytes.length) continue
+    const inner = bytes[i + header]
+    // Key and certificate containers start with an INTEGER (version) or another SEQUENCE.
+    if (inner !== 0x02 && inner !== 0x30) continue
+    if (parsesAsKeyDer(bytes.subarray(i, end))) return true
+  }
+  return false
+}
+
+/** The decodings an attacker could pass key material through: raw, base64/base64url and hex. */
+function decodings(bytes: Buffer): Buffer[] {
+  const out = [bytes]
+  const compact = bytes.toString('latin1').replace(/\s+/g, '')
+  const b64 = compact.match(/[A-Za-z0-9+/_-]{40,}={0,2}/g)
+  for (const run of b64 ?? []) out.push(Buffer.from(run.replace(/=+$/, ''), run.includes('-') || run.includes('_') ? 'base64url' : 'base64'))
+  const hex = compact.match(/(?:[0-9a-fA-F]{2}){32,}/g)
+  for (const run of hex ?? []) out.push(Buffer.from(run, 'hex'))
+  return out
+}
+
+export function assertNotAsymmetricMaterial(secret: Buffer): void {
+  for (const candidate of decodings(secret)) {
+    if (looksLikeText(candidate) || containsDerSequence(candidate)) {
+      throw new JOSEError(
+        'ERR_KEY_ASYMMETRIC_AS_SECRET',
+        'the HMAC secret contains asymmetric key material (PEM, DER or JWK); pass the key itself, not its text',
+      )
+    }
+  }
+}
