@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer'
 import { assertSigningKey } from '../lib/assert-key.js'
-import { signAsync, signSync } from '../lib/backend.js'
+import { signAsync, signSync } from '../lib/backend/signing.js'
 import { prepareSigning } from '../lib/jws-sign.js'
 import type { JWTPayload } from '../lib/jwt-claims.js'
 import { keyObjectOf } from '../lib/key.js'

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer'
 import { JOSEError } from '../errors.js'
 import { getSigningAlgorithm, isUnsecuredAlgorithmName, type SigningAlgorithm } from '../jwa/signing-algorithms.js'
-import { verifyAsync, verifySync } from './backend.js'
+import { verifyAsync, verifySync } from './backend/signing.js'
 import { assertSigningKey } from './assert-key.js'
 import { decodeBase64url } from './base64url.js'
 import { assertCrit, assertDisjoint, assertHeaderMembers, assertHeaderObject, type JOSEHeaderParameters, readB64 } from './header.js'

@@ -1,6 +1,7 @@
 /**
- * The only module that calls node:crypto for signatures. Everything above it works with descriptors
- * and Keys, so a WebCrypto backend for browsers and edge runtimes can replace this file alone.
+ * lib/backend/ is the only place that calls node:crypto for JWS and JWE primitives (signing here,
+ * encryption.ts for JWE). Everything above it works with descriptors and Keys, so a WebCrypto backend
+ * for browsers and edge runtimes can replace this folder alone.
  *
  * Sync functions run on the calling thread (the fast path for one-at-a-time work); async functions use
  * node's callback APIs, which run on the libuv thread pool and so use every core under load. HMAC has
@@ -16,7 +17,7 @@ import {
   verify as nodeVerify,
   timingSafeEqual,
 } from 'node:crypto'
-import type { SigningAlgorithm } from '../jwa/signing-algorithms.js'
+import type { SigningAlgorithm } from '../../jwa/signing-algorithms.js'
 
 const HASH_BYTES = { sha256: 32, sha384: 48, sha512: 64 } as const
 
