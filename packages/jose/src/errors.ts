@@ -6,9 +6,11 @@
  * The README's error table is generated from ERROR_CODES and a test keeps the two in step.
  */
 export const ERROR_CODES = {
-  ERR_JOSE_INVALID_ENCODING: 'A segment is not strict base64url (padding, whitespace, bad characters or non-canonical bits)',
+  ERR_JOSE_INVALID_ENCODING:
+    'A segment is not strict base64url (padding, whitespace, bad characters or non-canonical bits)',
   ERR_JOSE_INVALID_JSON: 'A header or payload is not valid UTF-8 JSON, or has duplicate member names',
-  ERR_JOSE_INVALID_HEADER: 'A JOSE header is not a JSON object, a member has the wrong type, or header sets overlap',
+  ERR_JOSE_INVALID_HEADER:
+    'A JOSE header is not a JSON object, a member has the wrong type, or header sets overlap',
   ERR_JOSE_TOKEN_TOO_LARGE: 'The token is longer than the configured maximum',
   ERR_JOSE_ALG_NONE: 'An unsecured ("none") token was given to a function that verifies signatures',
   ERR_JOSE_ALG_NOT_ALLOWED: "The header's algorithm is not in the caller's allowlist",
@@ -17,11 +19,14 @@ export const ERROR_CODES = {
   ERR_JOSE_KEY_RESOLUTION_FAILED: 'The key resolver found no key, or returned something that is not a key',
   ERR_JWS_INVALID: 'The JWS does not have the structure of its serialization',
   ERR_JWS_SIGNATURE_INVALID: 'No signature verified',
-  ERR_JWK_INVALID: 'The JWK is malformed: a missing member, a wrong-length coordinate or a point off its curve',
+  ERR_JWK_INVALID:
+    'The JWK is malformed: a missing member, a wrong-length coordinate or a point off its curve',
   ERR_KEY_INVALID: 'The key material could not be parsed or is not a usable key',
-  ERR_KEY_ALG_MISMATCH: 'The algorithm does not fit the key type, curve, or the algorithm the key is bound to',
+  ERR_KEY_ALG_MISMATCH:
+    'The algorithm does not fit the key type, curve, or the algorithm the key is bound to',
   ERR_KEY_USAGE_MISMATCH: "The key's use or key_ops forbid this operation",
-  ERR_KEY_TOO_SHORT: 'The key is shorter than the algorithm requires (RSA < 2048 bits, HMAC secret < hash length)',
+  ERR_KEY_TOO_SHORT:
+    'The key is shorter than the algorithm requires (RSA < 2048 bits, HMAC secret < hash length)',
   ERR_KEY_ASYMMETRIC_AS_SECRET: 'Asymmetric key material (PEM, DER, JWK) was given as an HMAC secret',
   ERR_JWT_INVALID: 'The JWT claims set is not a JSON object, or a registered claim has the wrong type',
   ERR_JWT_EXPIRED: 'The exp claim is in the past',

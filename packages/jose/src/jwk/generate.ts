@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto'
-import { generateKeyPair as nodeGenerateKeyPair } from 'node:crypto'
+import { generateKeyPair as nodeGenerateKeyPair, randomBytes } from 'node:crypto'
 import { JOSEError } from '../errors.js'
 import { getSigningAlgorithm } from '../jwa/signing-algorithms.js'
 import { MIN_RSA_BITS } from '../lib/assert-key.js'
@@ -47,7 +46,8 @@ function keySpec(alg: string, options: GenerateKeyPairOptions): NodeKeySpec {
       return { type: 'ec', namedCurve: EC_CURVES[alg] as string }
     case 'eddsa': {
       const crv = alg === 'EdDSA' ? (options.crv ?? 'Ed25519') : alg
-      if (crv !== 'Ed25519' && crv !== 'Ed448') throw new TypeError('"crv" must be Ed25519 or Ed448 for EdDSA')
+      if (crv !== 'Ed25519' && crv !== 'Ed448')
+        throw new TypeError('"crv" must be Ed25519 or Ed448 for EdDSA')
       return { type: crv === 'Ed25519' ? 'ed25519' : 'ed448' }
     }
     default:
@@ -62,13 +62,20 @@ function keySpec(alg: string, options: GenerateKeyPairOptions): NodeKeySpec {
  * import { generateKeyPair } from '@tessera/jose'
  * const { privateKey, publicKey } = await generateKeyPair('Ed25519')
  */
-export function generateKeyPair(alg: string, options: GenerateKeyPairOptions = {}): Promise<GeneratedKeyPair> {
+export function generateKeyPair(
+  alg: string,
+  options: GenerateKeyPairOptions = {},
+): Promise<GeneratedKeyPair> {
   if (typeof alg !== 'string') throw new TypeError('"alg" must be a string')
   const spec = keySpec(alg, options)
   const binding: KeyBinding = { alg }
   if (options.kid !== undefined) binding.kid = options.kid
   return new Promise((resolve, reject) => {
-    const callback = (error: Error | null, publicKey: import('node:crypto').KeyObject, privateKey: import('node:crypto').KeyObject) => {
+    const callback = (
+      error: Error | null,
+      publicKey: import('node:crypto').KeyObject,
+      privateKey: import('node:crypto').KeyObject,
+    ) => {
       if (error) reject(error)
       else resolve({ privateKey: new Key(privateKey, binding), publicKey: new Key(publicKey, binding) })
     }
@@ -94,7 +101,8 @@ export function registerSecretLength(alg: string, bytes: number): void {
  */
 export async function generateSecret(alg: string, options: { kid?: string } = {}): Promise<Key> {
   const bytes = SECRET_BYTES[alg]
-  if (bytes === undefined) throw new JOSEError('ERR_JOSE_NOT_SUPPORTED', `cannot generate a secret for "${alg}"`)
+  if (bytes === undefined)
+    throw new JOSEError('ERR_JOSE_NOT_SUPPORTED', `cannot generate a secret for "${alg}"`)
   const binding: KeyBinding = { alg }
   if (options.kid !== undefined) binding.kid = options.kid
   return secretKeyFromBytes(randomBytes(bytes), binding)

@@ -11,7 +11,16 @@ import type { JWK } from './types.js'
 // Exact byte lengths of coordinates and private scalars per curve (RFC 7518 §6.2.1.2, RFC 8037 §2).
 const EC_LENGTHS: Readonly<Record<string, number>> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, secp256k1: 32 }
 const OKP_LENGTHS: Readonly<Record<string, number>> = { Ed25519: 32, Ed448: 57, X25519: 32, X448: 56 }
-const KEY_OPS = new Set<string>(['sign', 'verify', 'encrypt', 'decrypt', 'wrapKey', 'unwrapKey', 'deriveKey', 'deriveBits'])
+const KEY_OPS = new Set<string>([
+  'sign',
+  'verify',
+  'encrypt',
+  'decrypt',
+  'wrapKey',
+  'unwrapKey',
+  'deriveKey',
+  'deriveBits',
+])
 const RSA_PRIVATE = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const
 
 function invalid(message: string): never {
@@ -27,7 +36,8 @@ function member(jwk: JWK, name: string, length?: number): Uint8Array {
   } catch {
     invalid(`"${name}" is not strict base64url`)
   }
-  if (length !== undefined && bytes.length !== length) invalid(`"${name}" must be ${length} bytes, not ${bytes.length}`)
+  if (length !== undefined && bytes.length !== length)
+    invalid(`"${name}" must be ${length} bytes, not ${bytes.length}`)
   return bytes
 }
 
@@ -63,7 +73,9 @@ function readBinding(jwk: JWK, alg: string | undefined): KeyBinding {
 function importAsymmetric(jwk: JWK): KeyObject {
   const isPrivate = jwk.d !== undefined
   try {
-    return isPrivate ? createPrivateKey({ key: jwk as never, format: 'jwk' }) : createPublicKey({ key: jwk as never, format: 'jwk' })
+    return isPrivate
+      ? createPrivateKey({ key: jwk as never, format: 'jwk' })
+      : createPublicKey({ key: jwk as never, format: 'jwk' })
   } catch {
     // OpenSSL refuses points off the curve and inconsistent private keys here.
     invalid('the key material is not a valid key (point not on the curve, or inconsistent members)')
@@ -76,7 +88,8 @@ function checkMembers(jwk: JWK): void {
       const n = member(jwk, 'n')
       member(jwk, 'e')
       if (n[0] === 0) invalid('"n" must not have leading zero bytes')
-      if (n.length * 8 < MIN_RSA_BITS) throw new JOSEError('ERR_KEY_TOO_SHORT', `RSA keys must be at least ${MIN_RSA_BITS} bits`)
+      if (n.length * 8 < MIN_RSA_BITS)
+        throw new JOSEError('ERR_KEY_TOO_SHORT', `RSA keys must be at least ${MIN_RSA_BITS} bits`)
       if (jwk.d !== undefined) for (const name of RSA_PRIVATE) member(jwk, name)
       return
     }

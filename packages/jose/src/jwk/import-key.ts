@@ -12,7 +12,11 @@ import { keyFromKeyObject, secretKeyFromBytes } from '../lib/key-input.js'
  * import { importSecret } from '@tessera/jose'
  * const key = importSecret(process.env.JWT_SECRET, 'HS256')
  */
-export function importSecret(secret: Uint8Array | string, alg: string, binding: Omit<KeyBinding, 'alg'> = {}): Key {
+export function importSecret(
+  secret: Uint8Array | string,
+  alg: string,
+  binding: Omit<KeyBinding, 'alg'> = {},
+): Key {
   if (typeof alg !== 'string') throw new TypeError('"alg" must be a string')
   let bytes: Uint8Array
   if (typeof secret === 'string') bytes = new TextEncoder().encode(secret)
@@ -24,7 +28,11 @@ export function importSecret(secret: Uint8Array | string, alg: string, binding: 
 }
 
 /** Wraps a node:crypto KeyObject, optionally bound to `alg` (checked to fit). */
-export function importKeyObject(keyObject: KeyObject, alg?: string, binding: Omit<KeyBinding, 'alg'> = {}): Key {
+export function importKeyObject(
+  keyObject: KeyObject,
+  alg?: string,
+  binding: Omit<KeyBinding, 'alg'> = {},
+): Key {
   const key = keyFromKeyObject(keyObject, alg === undefined ? binding : { ...binding, alg })
   if (alg !== undefined) assertAlgorithmFitsKey(key, alg)
   return key

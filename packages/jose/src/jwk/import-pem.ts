@@ -21,7 +21,10 @@ function parsePEM(pem: string): KeyObject {
   if (label === 'ENCRYPTED PRIVATE KEY') {
     throw new JOSEError('ERR_KEY_INVALID', 'encrypted PKCS#8 is not accepted; decrypt it first')
   }
-  throw new JOSEError('ERR_KEY_INVALID', `unsupported PEM type "${label}"; use SPKI, PKCS#8 or an X.509 certificate`)
+  throw new JOSEError(
+    'ERR_KEY_INVALID',
+    `unsupported PEM type "${label}"; use SPKI, PKCS#8 or an X.509 certificate`,
+  )
 }
 
 /**

@@ -29,7 +29,10 @@ const URI_NAMES: Readonly<Record<ThumbprintDigest, string>> = {
  * import { calculateJwkThumbprint } from '@tessera/jose'
  * const kid = await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: '…', y: '…' })
  */
-export async function calculateJwkThumbprint(jwk: JWK | Key, digest: ThumbprintDigest = 'sha256'): Promise<string> {
+export async function calculateJwkThumbprint(
+  jwk: JWK | Key,
+  digest: ThumbprintDigest = 'sha256',
+): Promise<string> {
   return calculateJwkThumbprintSync(jwk, digest)
 }
 
@@ -57,6 +60,9 @@ export function calculateJwkThumbprintSync(input: JWK | Key, digest: ThumbprintD
  * import { calculateJwkThumbprintUri } from '@tessera/jose'
  * const uri = await calculateJwkThumbprintUri(publicJwk)
  */
-export async function calculateJwkThumbprintUri(jwk: JWK | Key, digest: ThumbprintDigest = 'sha256'): Promise<string> {
+export async function calculateJwkThumbprintUri(
+  jwk: JWK | Key,
+  digest: ThumbprintDigest = 'sha256',
+): Promise<string> {
   return `urn:ietf:params:oauth:jwk-thumbprint:${URI_NAMES[digest]}:${calculateJwkThumbprintSync(jwk, digest)}`
 }

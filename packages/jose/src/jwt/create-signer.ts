@@ -37,7 +37,8 @@ export function createJWTSigner(options: CreateJWTSignerOptions): JWTSigner {
   const keyObject = keyObjectOf(key)
   const head = `${protectedPart}.`
 
-  const input = (claims: JWTPayload): string => head + Buffer.from(JSON.stringify(build(claims)), 'utf8').toString('base64url')
+  const input = (claims: JWTPayload): string =>
+    head + Buffer.from(JSON.stringify(build(claims)), 'utf8').toString('base64url')
 
   const signer = async (claims: JWTPayload): Promise<string> => {
     const signingInput = input(claims)

@@ -1,5 +1,11 @@
 import { checkSignature, checkSignatureSync, type KeyResolver } from '../lib/jws-verify.js'
-import { HeaderCache, prepareJWT, readClaims, resolveJWTOptions, type VerifyJWTOptions } from '../lib/jwt-verify.js'
+import {
+  HeaderCache,
+  prepareJWT,
+  readClaims,
+  resolveJWTOptions,
+  type VerifyJWTOptions,
+} from '../lib/jwt-verify.js'
 import { type KeyInput, toKey } from '../lib/key-input.js'
 import type { VerifyJWTResult } from './verify.js'
 
@@ -40,7 +46,8 @@ export function createJWTVerifier(options: CreateJWTVerifierOptions): JWTVerifie
   verifier.sync = (token: string): VerifyJWTResult => {
     const prepared = prepareJWT(token, resolved, cache)
     const keyInput = resolver ? resolver(prepared.joinedHeader, token) : fixedKey
-    if (keyInput instanceof Promise) throw new TypeError('a synchronous verify needs a resolver that returns a key')
+    if (keyInput instanceof Promise)
+      throw new TypeError('a synchronous verify needs a resolver that returns a key')
     const key = checkSignatureSync(prepared, keyInput)
     return { payload: readClaims(prepared, resolved), protectedHeader: prepared.joinedHeader, key }
   }

@@ -43,7 +43,12 @@ export function resolveSignOptions(options: SignJWTOptions): ResolvedSignOptions
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" with "alg" is required')
   const { alg, kid, typ = 'JWT', issuer, subject, audience, jti, iat, currentDate } = options
   if (typeof alg !== 'string') throw new TypeError('"alg" is required')
-  for (const [value, option] of [[kid, 'kid'], [typ, 'typ'], [issuer, 'issuer'], [subject, 'subject']] as const) {
+  for (const [value, option] of [
+    [kid, 'kid'],
+    [typ, 'typ'],
+    [issuer, 'issuer'],
+    [subject, 'subject'],
+  ] as const) {
     assertString(value, option)
   }
   if (audience !== undefined && typeof audience !== 'string') {
@@ -51,14 +56,16 @@ export function resolveSignOptions(options: SignJWTOptions): ResolvedSignOptions
       throw new TypeError('"audience" must be a string or an array of strings')
     }
   }
-  if (jti !== undefined && jti !== true && typeof jti !== 'string') throw new TypeError('"jti" must be a string or true')
+  if (jti !== undefined && jti !== true && typeof jti !== 'string')
+    throw new TypeError('"jti" must be a string or true')
   if (iat !== undefined && iat !== false && (typeof iat !== 'number' || !Number.isFinite(iat) || iat < 0)) {
     throw new TypeError('"iat" must be a NumericDate or false')
   }
   assertDate(currentDate, 'currentDate')
   const expiresIn = options.expiresIn === undefined ? undefined : toSeconds(options.expiresIn, 'expiresIn')
   const notBefore = options.notBefore === undefined ? undefined : toSeconds(options.notBefore, 'notBefore')
-  if (options.header !== undefined && !isPlainObject(options.header)) throw new TypeError('"header" must be an object')
+  if (options.header !== undefined && !isPlainObject(options.header))
+    throw new TypeError('"header" must be an object')
   const header: JOSEHeaderParameters = { ...options.header, alg, typ }
   if (kid !== undefined) header.kid = kid
   const fixed: JWTPayload = {}
@@ -75,7 +82,8 @@ export function resolveSignOptions(options: SignJWTOptions): ResolvedSignOptions
         throw new TypeError(`claim "${name}" must be a finite, non-negative NumericDate`)
       }
     }
-    const now = iat === undefined ? (claims.iat ?? epochSeconds(currentDate)) : iat === false ? undefined : iat
+    const now =
+      iat === undefined ? (claims.iat ?? epochSeconds(currentDate)) : iat === false ? undefined : iat
     const payload: JWTPayload = { ...claims, ...fixed }
     if (now !== undefined) payload.iat = now
     const base = now ?? epochSeconds(currentDate)

@@ -29,7 +29,8 @@ export async function verifyJWT(
 ): Promise<VerifyJWTResult> {
   const resolved = resolveJWTOptions(options)
   const prepared = prepareJWT(token, resolved)
-  const keyInput = typeof keyOrResolver === 'function' ? await keyOrResolver(prepared.joinedHeader, token) : keyOrResolver
+  const keyInput =
+    typeof keyOrResolver === 'function' ? await keyOrResolver(prepared.joinedHeader, token) : keyOrResolver
   const key = await checkSignature(prepared, keyInput)
   return { payload: readClaims(prepared, resolved), protectedHeader: prepared.joinedHeader, key }
 }
@@ -42,8 +43,10 @@ export function verifyJWTSync(
 ): VerifyJWTResult {
   const resolved = resolveJWTOptions(options)
   const prepared = prepareJWT(token, resolved)
-  const keyInput = typeof keyOrResolver === 'function' ? keyOrResolver(prepared.joinedHeader, token) : keyOrResolver
-  if (keyInput instanceof Promise) throw new TypeError('a synchronous verify needs a resolver that returns a key')
+  const keyInput =
+    typeof keyOrResolver === 'function' ? keyOrResolver(prepared.joinedHeader, token) : keyOrResolver
+  if (keyInput instanceof Promise)
+    throw new TypeError('a synchronous verify needs a resolver that returns a key')
   const key = checkSignatureSync(prepared, keyInput)
   return { payload: readClaims(prepared, resolved), protectedHeader: prepared.joinedHeader, key }
 }

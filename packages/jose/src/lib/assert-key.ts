@@ -16,12 +16,7 @@ function bindingAllows(bound: string, alg: string, crv: string | undefined): boo
 }
 
 /** Refuses a key whose type, curve, size, binding, `use` or `key_ops` do not fit `alg` and `op`. */
-export function assertKeyUsage(
-  key: Key,
-  algName: string,
-  use: 'sig' | 'enc',
-  op: KeyOperation,
-): void {
+export function assertKeyUsage(key: Key, algName: string, use: 'sig' | 'enc', op: KeyOperation): void {
   if (key.alg !== undefined && !bindingAllows(key.alg, algName, key.crv)) {
     throw new JOSEError('ERR_KEY_ALG_MISMATCH', `the key is bound to ${key.alg}, not ${algName}`)
   }
@@ -39,7 +34,10 @@ export function assertSigningKeyShape(key: Key, alg: SigningAlgorithm): void {
     throw new JOSEError('ERR_KEY_ALG_MISMATCH', `${alg.name} needs a ${alg.kty} key, not ${key.kty}`)
   }
   if (alg.curves.length > 0 && !alg.curves.includes(key.crv as string)) {
-    throw new JOSEError('ERR_KEY_ALG_MISMATCH', `${alg.name} needs a key on ${alg.curves.join(' or ')}, not ${key.crv}`)
+    throw new JOSEError(
+      'ERR_KEY_ALG_MISMATCH',
+      `${alg.name} needs a key on ${alg.curves.join(' or ')}, not ${key.crv}`,
+    )
   }
   if (alg.family === 'hmac' && key.bits < alg.size * 8) {
     throw new JOSEError('ERR_KEY_TOO_SHORT', `${alg.name} needs a secret of at least ${alg.size} bytes`)

@@ -13,7 +13,9 @@ export function splitCompactJWS(jws: unknown, maxLength: number): [string, strin
     const parts = jws.split('.').length
     throw new JOSEError(
       'ERR_JWS_INVALID',
-      parts === 5 ? 'this is a JWE (five parts); decrypt it with a JWE function' : 'a compact JWS has exactly three parts',
+      parts === 5
+        ? 'this is a JWE (five parts); decrypt it with a JWE function'
+        : 'a compact JWS has exactly three parts',
     )
   }
   return [jws.slice(0, first), jws.slice(first + 1, second), jws.slice(second + 1)]

@@ -52,7 +52,10 @@ export function assertDisjoint(...headers: Array<Record<string, unknown> | undef
     if (!header) continue
     for (const name of Object.keys(header)) {
       if (seen.has(name)) {
-        throw new JOSEError('ERR_JOSE_INVALID_HEADER', `header parameter "${name}" appears in more than one header`)
+        throw new JOSEError(
+          'ERR_JOSE_INVALID_HEADER',
+          `header parameter "${name}" appears in more than one header`,
+        )
       }
       seen.add(name)
     }
@@ -105,7 +108,10 @@ export function assertCrit(
       throw new JOSEError('ERR_JOSE_CRIT_INVALID', `critical parameter "${name}" is not understood`)
     }
     if (protectedHeader[name] === undefined) {
-      throw new JOSEError('ERR_JOSE_CRIT_INVALID', `critical parameter "${name}" is not in the protected header`)
+      throw new JOSEError(
+        'ERR_JOSE_CRIT_INVALID',
+        `critical parameter "${name}" is not in the protected header`,
+      )
     }
   }
 }
@@ -114,7 +120,10 @@ export function assertCrit(
  * RFC 7797: `b64` is a boolean that only means something in the protected header and must be critical,
  * or a recipient that ignores it would verify a different payload.
  */
-export function readB64(protectedHeader: Record<string, unknown> | undefined, joined: Record<string, unknown>): boolean {
+export function readB64(
+  protectedHeader: Record<string, unknown> | undefined,
+  joined: Record<string, unknown>,
+): boolean {
   const b64 = joined.b64
   if (b64 === undefined) return true
   if (!protectedHeader || protectedHeader.b64 === undefined) {

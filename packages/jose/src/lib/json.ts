@@ -55,7 +55,11 @@ export function parseStrictJSONBytes(bytes: Uint8Array, what: string): unknown {
 }
 
 /** Parses strict JSON that must be an object (JOSE headers, JWT claims sets). */
-export function parseJSONObject(bytes: Uint8Array, what: string, notObject: ErrorCode): Record<string, unknown> {
+export function parseJSONObject(
+  bytes: Uint8Array,
+  what: string,
+  notObject: ErrorCode,
+): Record<string, unknown> {
   const value = parseStrictJSONBytes(bytes, what)
   if (!isPlainObject(value)) throw new JOSEError(notObject, `${what} must be a JSON object`)
   return value

@@ -5,7 +5,11 @@ import { isPlainObject, parseStrictJSON } from './json.js'
  * Accepts a JSON-serialized JWS/JWE as an object or as JSON text (parsed strictly, so duplicate
  * members are refused), bounded by the same length limit as compact tokens.
  */
-export function readJSONSerialization(input: unknown, maxLength: number, code: 'ERR_JWS_INVALID'): Record<string, unknown> {
+export function readJSONSerialization(
+  input: unknown,
+  maxLength: number,
+  code: 'ERR_JWS_INVALID',
+): Record<string, unknown> {
   let value = input
   if (typeof input === 'string') {
     if (input.length > maxLength) {
@@ -25,6 +29,7 @@ function approximateLength(value: unknown, depth = 0): number {
   if (typeof value === 'string') return value.length
   if (depth > 8 || typeof value !== 'object' || value === null) return 8
   let total = 2
-  for (const [name, member] of Object.entries(value)) total += name.length + 4 + approximateLength(member, depth + 1)
+  for (const [name, member] of Object.entries(value))
+    total += name.length + 4 + approximateLength(member, depth + 1)
   return total
 }

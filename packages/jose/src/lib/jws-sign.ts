@@ -1,9 +1,19 @@
 import { Buffer } from 'node:buffer'
 import { JOSEError } from '../errors.js'
-import { getSigningAlgorithm, isUnsecuredAlgorithmName, type SigningAlgorithm } from '../jwa/signing-algorithms.js'
+import {
+  getSigningAlgorithm,
+  isUnsecuredAlgorithmName,
+  type SigningAlgorithm,
+} from '../jwa/signing-algorithms.js'
 import { assertSigningKey } from './assert-key.js'
 import { signAsync, signSync } from './backend/signing.js'
-import { assertCrit, assertDisjoint, assertHeaderMembers, type JOSEHeaderParameters, readB64 } from './header.js'
+import {
+  assertCrit,
+  assertDisjoint,
+  assertHeaderMembers,
+  type JOSEHeaderParameters,
+  readB64,
+} from './header.js'
 import { isPlainObject } from './json.js'
 import { type Key, keyObjectOf } from './key.js'
 import { type KeyInput, toKey } from './key-input.js'
@@ -56,7 +66,9 @@ export function prepareSigning(
   const key = toKey(keyInput)
   assertSigningKey(key, alg, 'sign')
 
-  const protectedPart = protectedHeader ? Buffer.from(JSON.stringify(protectedHeader), 'utf8').toString('base64url') : ''
+  const protectedPart = protectedHeader
+    ? Buffer.from(JSON.stringify(protectedHeader), 'utf8').toString('base64url')
+    : ''
   const payloadBuffer = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
   const payloadPart = b64 ? payloadBuffer.toString('base64url') : payloadBuffer.toString('utf8')
   const signingInput = b64
@@ -70,5 +82,7 @@ export function computeSignatureSync(prepared: PreparedSigning): string {
 }
 
 export async function computeSignature(prepared: PreparedSigning): Promise<string> {
-  return (await signAsync(prepared.alg, keyObjectOf(prepared.key), prepared.signingInput)).toString('base64url')
+  return (await signAsync(prepared.alg, keyObjectOf(prepared.key), prepared.signingInput)).toString(
+    'base64url',
+  )
 }

@@ -1,10 +1,21 @@
 import { Buffer } from 'node:buffer'
 import { JOSEError } from '../errors.js'
-import { getSigningAlgorithm, isUnsecuredAlgorithmName, type SigningAlgorithm } from '../jwa/signing-algorithms.js'
-import { verifyAsync, verifySync } from './backend/signing.js'
+import {
+  getSigningAlgorithm,
+  isUnsecuredAlgorithmName,
+  type SigningAlgorithm,
+} from '../jwa/signing-algorithms.js'
 import { assertSigningKey } from './assert-key.js'
+import { verifyAsync, verifySync } from './backend/signing.js'
 import { decodeBase64url } from './base64url.js'
-import { assertCrit, assertDisjoint, assertHeaderMembers, assertHeaderObject, type JOSEHeaderParameters, readB64 } from './header.js'
+import {
+  assertCrit,
+  assertDisjoint,
+  assertHeaderMembers,
+  assertHeaderObject,
+  type JOSEHeaderParameters,
+  readB64,
+} from './header.js'
 import { parseJSONObject } from './json.js'
 import { type Key, publicKeyObjectOf } from './key.js'
 import { type KeyInput, toKey } from './key-input.js'
@@ -12,7 +23,10 @@ import { hasValidSignatureShape } from './signature-shape.js'
 import type { ResolvedJWSOptions } from './verify-options.js'
 
 /** A key, or a function that picks one from the header (a JWK set lookup, a per-tenant key…). */
-export type KeyResolver<Token> = (protectedHeader: JOSEHeaderParameters, token: Token) => KeyInput | Promise<KeyInput>
+export type KeyResolver<Token> = (
+  protectedHeader: JOSEHeaderParameters,
+  token: Token,
+) => KeyInput | Promise<KeyInput>
 
 /** One signature of a JWS, as it arrives (flattened members; the compact form is split into these). */
 export interface JWSSignatureParts {
@@ -32,7 +46,10 @@ function assertAllowed(joined: Record<string, unknown>, options: ResolvedJWSOpti
   const name = joined.alg
   if (typeof name !== 'string') throw new JOSEError('ERR_JOSE_INVALID_HEADER', '"alg" must be a string')
   if (isUnsecuredAlgorithmName(name)) {
-    throw new JOSEError('ERR_JOSE_ALG_NONE', `unsecured JWS (alg "${name}") are never accepted by verify functions`)
+    throw new JOSEError(
+      'ERR_JOSE_ALG_NONE',
+      `unsecured JWS (alg "${name}") are never accepted by verify functions`,
+    )
   }
   if (!options.algorithms.has(name)) {
     throw new JOSEError('ERR_JOSE_ALG_NOT_ALLOWED', `"alg" ${JSON.stringify(name)} is not allowed`)
@@ -50,7 +67,11 @@ export interface CheckedHeaders {
 }
 
 /** Parses and checks the headers of one signature: structure, allowlist, `crit` and `b64`. */
-export function checkHeaders(protectedPart: unknown, header: unknown, options: ResolvedJWSOptions): CheckedHeaders {
+export function checkHeaders(
+  protectedPart: unknown,
+  header: unknown,
+  options: ResolvedJWSOptions,
+): CheckedHeaders {
   if (protectedPart !== undefined && typeof protectedPart !== 'string') {
     throw new JOSEError('ERR_JWS_INVALID', '"protected" must be a string')
   }
@@ -69,7 +90,9 @@ export function checkHeaders(protectedPart: unknown, header: unknown, options: R
   if (header !== undefined) assertHeaderObject(header, 'the unprotected header')
   assertDisjoint(protectedHeader, header)
   const joined =
-    header === undefined ? (protectedHeader as Record<string, unknown>) : Object.freeze({ ...protectedHeader, ...header })
+    header === undefined
+      ? (protectedHeader as Record<string, unknown>)
+      : Object.freeze({ ...protectedHeader, ...header })
   assertHeaderMembers(joined)
   const alg = assertAllowed(joined, options)
   assertCrit(protectedHeader, joined, options.crit)
@@ -103,7 +126,8 @@ export function prepareSignature(
   let payload: Uint8Array
   let payloadInput: string | Uint8Array
   if (detached !== undefined) {
-    if (payloadPart !== '') throw new JOSEError('ERR_JWS_INVALID', 'a detached payload was given, but the JWS carries one')
+    if (payloadPart !== '')
+      throw new JOSEError('ERR_JWS_INVALID', 'a detached payload was given, but the JWS carries one')
     payload = typeof detached === 'string' ? Buffer.from(detached, 'utf8') : detached
     payloadInput = b64 ? Buffer.from(payload).toString('base64url') : payload
   } else if (b64) {
@@ -135,7 +159,10 @@ export function resolvedKey(input: unknown): Key {
     return toKey(input)
   } catch (error) {
     if (error instanceof TypeError) {
-      throw new JOSEError('ERR_JOSE_KEY_RESOLUTION_FAILED', 'the key resolver returned something that is not a key')
+      throw new JOSEError(
+        'ERR_JOSE_KEY_RESOLUTION_FAILED',
+        'the key resolver returned something that is not a key',
+      )
     }
     throw error
   }

@@ -49,7 +49,8 @@ function stringSet(value: unknown, option: string): ReadonlySet<string> | undefi
   if (value === undefined) return undefined
   // A RegExp here is the stateful-`lastIndex` trap, and an object could match anything: strings only.
   if (typeof value === 'string') return new Set([value])
-  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string')) return new Set(value)
+  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string'))
+    return new Set(value)
   throw new TypeError(`"${option}" must be a string or a non-empty array of strings`)
 }
 
@@ -62,7 +63,8 @@ export function normalizeTyp(value: string): string {
 export function resolveClaimsOptions(options: JWTClaimsOptions): ResolvedClaimsOptions {
   const { subject, typ, requiredClaims = [], currentDate } = options
   if (subject !== undefined && typeof subject !== 'string') throw new TypeError('"subject" must be a string')
-  if (typ !== undefined && (typeof typ !== 'string' || typ.length === 0)) throw new TypeError('"typ" must be a string')
+  if (typ !== undefined && (typeof typ !== 'string' || typ.length === 0))
+    throw new TypeError('"typ" must be a string')
   if (!Array.isArray(requiredClaims) || requiredClaims.some((claim) => typeof claim !== 'string')) {
     throw new TypeError('"requiredClaims" must be an array of claim names')
   }
@@ -74,8 +76,10 @@ export function resolveClaimsOptions(options: JWTClaimsOptions): ResolvedClaimsO
     audiences: stringSet(options.audience, 'audience'),
     subject,
     typ: typ === undefined ? undefined : normalizeTyp(typ),
-    clockTolerance: options.clockTolerance === undefined ? 0 : toSeconds(options.clockTolerance, 'clockTolerance'),
-    maxTokenAge: options.maxTokenAge === undefined ? undefined : toSeconds(options.maxTokenAge, 'maxTokenAge'),
+    clockTolerance:
+      options.clockTolerance === undefined ? 0 : toSeconds(options.clockTolerance, 'clockTolerance'),
+    maxTokenAge:
+      options.maxTokenAge === undefined ? undefined : toSeconds(options.maxTokenAge, 'maxTokenAge'),
     requiredClaims: Object.freeze(required),
     currentDate,
   }
@@ -125,16 +129,35 @@ export function validateClaims(
     if (payload[claim] === undefined) fail('ERR_JWT_CLAIM_MISSING', claim, 'is required', payload)
   }
   if (options.issuers && !options.issuers.has(payload.iss as string)) {
-    fail('ERR_JWT_ISSUER_MISMATCH', 'iss', payload.iss === undefined ? 'is missing' : 'is not accepted', payload)
+    fail(
+      'ERR_JWT_ISSUER_MISMATCH',
+      'iss',
+      payload.iss === undefined ? 'is missing' : 'is not accepted',
+      payload,
+    )
   }
   if (options.subject !== undefined && payload.sub !== options.subject) {
-    fail('ERR_JWT_SUBJECT_MISMATCH', 'sub', payload.sub === undefined ? 'is missing' : 'is not the expected subject', payload)
+    fail(
+      'ERR_JWT_SUBJECT_MISMATCH',
+      'sub',
+      payload.sub === undefined ? 'is missing' : 'is not the expected subject',
+      payload,
+    )
   }
   if (options.audiences) {
     const { aud } = payload
     const audiences = options.audiences
-    const matches = typeof aud === 'string' ? audiences.has(aud) : Array.isArray(aud) && aud.some((item) => audiences.has(item))
-    if (!matches) fail('ERR_JWT_AUDIENCE_MISMATCH', 'aud', aud === undefined ? 'is missing' : 'names no accepted audience', payload)
+    const matches =
+      typeof aud === 'string'
+        ? audiences.has(aud)
+        : Array.isArray(aud) && aud.some((item) => audiences.has(item))
+    if (!matches)
+      fail(
+        'ERR_JWT_AUDIENCE_MISMATCH',
+        'aud',
+        aud === undefined ? 'is missing' : 'names no accepted audience',
+        payload,
+      )
   }
 
   const now = epochSeconds(options.currentDate)

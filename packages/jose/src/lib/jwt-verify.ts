@@ -2,7 +2,13 @@ import { JOSEError } from '../errors.js'
 import { splitCompactJWS } from './compact.js'
 import { parseJSONObject } from './json.js'
 import { type CheckedHeaders, checkHeaders, type PreparedSignature, prepareSignature } from './jws-verify.js'
-import { type JWTClaimsOptions, type JWTPayload, type ResolvedClaimsOptions, resolveClaimsOptions, validateClaims } from './jwt-claims.js'
+import {
+  type JWTClaimsOptions,
+  type JWTPayload,
+  type ResolvedClaimsOptions,
+  resolveClaimsOptions,
+  validateClaims,
+} from './jwt-claims.js'
 import { type JWSVerifyOptions, type ResolvedJWSOptions, resolveJWSOptions } from './verify-options.js'
 
 export interface VerifyJWTOptions extends JWTClaimsOptions, Omit<JWSVerifyOptions, 'detachedPayload'> {}
@@ -42,13 +48,24 @@ export class HeaderCache {
   }
 }
 
-export function prepareJWT(token: unknown, options: ResolvedJWTOptions, cache?: HeaderCache): PreparedSignature {
+export function prepareJWT(
+  token: unknown,
+  options: ResolvedJWTOptions,
+  cache?: HeaderCache,
+): PreparedSignature {
   const [protectedPart, payloadPart, signature] = splitCompactJWS(token, options.jws.maxTokenLength)
   const checked = cache
     ? cache.get(protectedPart, options.jws)
     : checkHeaders(protectedPart, undefined, options.jws)
-  if (!checked.b64) throw new JOSEError('ERR_JWT_INVALID', 'a JWT cannot use an unencoded ("b64": false) payload')
-  return prepareSignature({ protected: protectedPart, signature }, payloadPart, undefined, options.jws, checked)
+  if (!checked.b64)
+    throw new JOSEError('ERR_JWT_INVALID', 'a JWT cannot use an unencoded ("b64": false) payload')
+  return prepareSignature(
+    { protected: protectedPart, signature },
+    payloadPart,
+    undefined,
+    options.jws,
+    checked,
+  )
 }
 
 export function readClaims(prepared: PreparedSignature, options: ResolvedJWTOptions): JWTPayload {

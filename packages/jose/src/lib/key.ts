@@ -100,7 +100,11 @@ export function publicKeyObjectOf(key: Key): KeyObject {
   return derived
 }
 
-export function describeKeyObject(handle: KeyObject): { kty: KeyTypeName; crv: string | undefined; bits: number } {
+export function describeKeyObject(handle: KeyObject): {
+  kty: KeyTypeName
+  crv: string | undefined
+  bits: number
+} {
   if (handle.type === 'secret') {
     return { kty: 'oct', crv: undefined, bits: (handle.symmetricKeySize ?? 0) * 8 }
   }

@@ -82,7 +82,10 @@ function decodings(bytes: Buffer): Buffer[] {
   const out = [bytes]
   const compact = bytes.toString('latin1').replace(/\s+/g, '')
   const b64 = compact.match(/[A-Za-z0-9+/_-]{40,}={0,2}/g)
-  for (const run of b64 ?? []) out.push(Buffer.from(run.replace(/=+$/, ''), run.includes('-') || run.includes('_') ? 'base64url' : 'base64'))
+  for (const run of b64 ?? [])
+    out.push(
+      Buffer.from(run.replace(/=+$/, ''), run.includes('-') || run.includes('_') ? 'base64url' : 'base64'),
+    )
   const hex = compact.match(/(?:[0-9a-fA-F]{2}){32,}/g)
   for (const run of hex ?? []) out.push(Buffer.from(run, 'hex'))
   return out

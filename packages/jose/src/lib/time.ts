@@ -33,7 +33,8 @@ const DURATION = /^(\d{1,12}(?:\.\d{1,6})?) ?([a-z]+)$/i
  */
 export function toSeconds(value: unknown, option: string): number {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) throw new TypeError(`"${option}" must be a finite number of seconds >= 0`)
+    if (!Number.isFinite(value) || value < 0)
+      throw new TypeError(`"${option}" must be a finite number of seconds >= 0`)
     return value
   }
   if (typeof value === 'string') {

@@ -34,7 +34,8 @@ export function resolveAlgorithmAllowlist(value: unknown, option = 'algorithms')
     if (isUnsecuredAlgorithmName(name)) {
       throw new TypeError(`"${option}" must not contain "${name}": unsecured JWS are never verified`)
     }
-    if (!getSigningAlgorithm(name)) throw new TypeError(`"${option}" contains unsupported algorithm "${name}"`)
+    if (!getSigningAlgorithm(name))
+      throw new TypeError(`"${option}" contains unsupported algorithm "${name}"`)
   }
   return new Set(value)
 }
@@ -47,7 +48,10 @@ export function resolveCrit(value: unknown): readonly string[] | undefined {
   return Object.freeze([...value])
 }
 
-export function resolveJWSOptions(options: unknown, defaultMaxLength = DEFAULT_MAX_JWS_LENGTH): ResolvedJWSOptions {
+export function resolveJWSOptions(
+  options: unknown,
+  defaultMaxLength = DEFAULT_MAX_JWS_LENGTH,
+): ResolvedJWSOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('"options" with an "algorithms" allowlist is required')
   }

@@ -1,13 +1,24 @@
 import type { JOSEHeaderParameters } from '../../lib/header.js'
+import {
+  computeSignature,
+  computeSignatureSync,
+  prepareSigning,
+  type SignOptions,
+  toPayloadBytes,
+} from '../../lib/jws-sign.js'
 import type { KeyInput } from '../../lib/key-input.js'
-import { computeSignature, computeSignatureSync, prepareSigning, type SignOptions, toPayloadBytes } from '../../lib/jws-sign.js'
 
 export interface CompactSignOptions extends SignOptions {
   /** Leave the payload out of the output (RFC 7515 Appendix F); the verifier supplies it. */
   detached?: boolean
 }
 
-function prepare(payload: Uint8Array | string, key: KeyInput, protectedHeader: JOSEHeaderParameters, options?: CompactSignOptions) {
+function prepare(
+  payload: Uint8Array | string,
+  key: KeyInput,
+  protectedHeader: JOSEHeaderParameters,
+  options?: CompactSignOptions,
+) {
   if (typeof protectedHeader !== 'object' || protectedHeader === null) {
     throw new TypeError('"protectedHeader" must be an object with "alg"')
   }

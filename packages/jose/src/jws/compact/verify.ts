@@ -1,6 +1,5 @@
 import { JOSEError } from '../../errors.js'
 import { splitCompactJWS } from '../../lib/compact.js'
-import type { KeyInput } from '../../lib/key-input.js'
 import {
   checkSignature,
   checkSignatureSync,
@@ -8,16 +7,29 @@ import {
   type PreparedSignature,
   prepareSignature,
 } from '../../lib/jws-verify.js'
-import { type JWSVerifyOptions, type ResolvedJWSOptions, resolveJWSOptions } from '../../lib/verify-options.js'
+import type { KeyInput } from '../../lib/key-input.js'
+import {
+  type JWSVerifyOptions,
+  type ResolvedJWSOptions,
+  resolveJWSOptions,
+} from '../../lib/verify-options.js'
 import type { CompactVerifyResult } from '../types.js'
 
-export function prepareCompact(jws: unknown, options: ResolvedJWSOptions, detached: Uint8Array | string | undefined): PreparedSignature {
+export function prepareCompact(
+  jws: unknown,
+  options: ResolvedJWSOptions,
+  detached: Uint8Array | string | undefined,
+): PreparedSignature {
   const [protectedPart, payload, signature] = splitCompactJWS(jws, options.maxTokenLength)
   if (protectedPart === '') throw new JOSEError('ERR_JWS_INVALID', 'a compact JWS needs a protected header')
   return prepareSignature({ protected: protectedPart, signature }, payload, detached, options)
 }
 
-async function resolve(keyOrResolver: KeyInput | KeyResolver<string>, prepared: PreparedSignature, jws: string) {
+async function resolve(
+  keyOrResolver: KeyInput | KeyResolver<string>,
+  prepared: PreparedSignature,
+  jws: string,
+) {
   return typeof keyOrResolver === 'function' ? keyOrResolver(prepared.joinedHeader, jws) : keyOrResolver
 }
 
@@ -45,8 +57,10 @@ export function compactVerifySync(
   options: JWSVerifyOptions,
 ): CompactVerifyResult {
   const prepared = prepareCompact(jws, resolveJWSOptions(options), options.detachedPayload)
-  const keyInput = typeof keyOrResolver === 'function' ? keyOrResolver(prepared.joinedHeader, jws) : keyOrResolver
-  if (keyInput instanceof Promise) throw new TypeError('a synchronous verify needs a resolver that returns a key')
+  const keyInput =
+    typeof keyOrResolver === 'function' ? keyOrResolver(prepared.joinedHeader, jws) : keyOrResolver
+  if (keyInput instanceof Promise)
+    throw new TypeError('a synchronous verify needs a resolver that returns a key')
   const key = checkSignatureSync(prepared, keyInput)
   return { payload: prepared.payload, protectedHeader: prepared.joinedHeader, key }
 }

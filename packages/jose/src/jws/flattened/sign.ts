@@ -1,5 +1,5 @@
 import type { JOSEHeaderParameters } from '../../lib/header.js'
-import { computeSignature, type SignOptions, prepareSigning, toPayloadBytes } from '../../lib/jws-sign.js'
+import { computeSignature, prepareSigning, type SignOptions, toPayloadBytes } from '../../lib/jws-sign.js'
 import type { KeyInput } from '../../lib/key-input.js'
 import type { FlattenedJWS } from '../types.js'
 

@@ -23,7 +23,8 @@ export async function flattenedVerify(
   if ('signatures' in token) {
     throw new JOSEError('ERR_JWS_INVALID', 'this is a General JSON JWS; use generalVerify')
   }
-  if ('ciphertext' in token) throw new JOSEError('ERR_JWS_INVALID', 'this is a JWE; decrypt it with a JWE function')
+  if ('ciphertext' in token)
+    throw new JOSEError('ERR_JWS_INVALID', 'this is a JWE; decrypt it with a JWE function')
   const prepared = prepareSignature(
     { protected: token.protected, header: token.header, signature: token.signature },
     token.payload,
@@ -31,7 +32,9 @@ export async function flattenedVerify(
     resolved,
   )
   const keyInput =
-    typeof keyOrResolver === 'function' ? await keyOrResolver(prepared.joinedHeader, token as unknown as FlattenedJWS) : keyOrResolver
+    typeof keyOrResolver === 'function'
+      ? await keyOrResolver(prepared.joinedHeader, token as unknown as FlattenedJWS)
+      : keyOrResolver
   const key = await checkSignature(prepared, keyInput)
   return {
     payload: prepared.payload,

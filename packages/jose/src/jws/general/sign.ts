@@ -1,6 +1,6 @@
 import { JOSEError } from '../../errors.js'
 import type { JOSEHeaderParameters } from '../../lib/header.js'
-import { computeSignature, type SignOptions, prepareSigning, toPayloadBytes } from '../../lib/jws-sign.js'
+import { computeSignature, prepareSigning, type SignOptions, toPayloadBytes } from '../../lib/jws-sign.js'
 import type { KeyInput } from '../../lib/key-input.js'
 import type { GeneralJWS } from '../types.js'
 
@@ -25,7 +25,8 @@ export async function generalSign(
   signers: readonly GeneralSigner[],
   options?: SignOptions,
 ): Promise<GeneralJWS> {
-  if (!Array.isArray(signers) || signers.length === 0) throw new TypeError('"signers" must be a non-empty array')
+  if (!Array.isArray(signers) || signers.length === 0)
+    throw new TypeError('"signers" must be a non-empty array')
   const bytes = toPayloadBytes(payload)
   const prepared = signers.map((signer) =>
     prepareSigning(bytes, signer.key, signer.protectedHeader, signer.unprotectedHeader, options),

@@ -1,6 +1,11 @@
 import { JOSEError } from '../../errors.js'
 import { readJSONSerialization } from '../../lib/jws-json.js'
-import { checkSignature, type KeyResolver, type PreparedSignature, prepareSignature } from '../../lib/jws-verify.js'
+import {
+  checkSignature,
+  type KeyResolver,
+  type PreparedSignature,
+  prepareSignature,
+} from '../../lib/jws-verify.js'
 import type { KeyInput } from '../../lib/key-input.js'
 import { assertPositiveInteger, type JWSVerifyOptions, resolveJWSOptions } from '../../lib/verify-options.js'
 import type { GeneralJWS, GeneralVerifyResult } from '../types.js'

@@ -12,9 +12,9 @@ import {
   constants,
   createHmac,
   type KeyObject,
-  type SignKeyObjectInput,
   sign as nodeSign,
   verify as nodeVerify,
+  type SignKeyObjectInput,
   timingSafeEqual,
 } from 'node:crypto'
 import type { SigningAlgorithm } from '../../jwa/signing-algorithms.js'
@@ -40,7 +40,9 @@ export function signingKeyInput(alg: SigningAlgorithm, key: KeyObject): KeyObjec
 }
 
 export function hmac(alg: SigningAlgorithm, key: KeyObject, data: Uint8Array): Buffer {
-  return createHmac(alg.hash as string, key).update(data).digest()
+  return createHmac(alg.hash as string, key)
+    .update(data)
+    .digest()
 }
 
 export function signSync(alg: SigningAlgorithm, key: KeyObject, data: Uint8Array): Buffer {
@@ -57,12 +59,22 @@ export function signAsync(alg: SigningAlgorithm, key: KeyObject, data: Uint8Arra
   })
 }
 
-export function verifyHmac(alg: SigningAlgorithm, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+export function verifyHmac(
+  alg: SigningAlgorithm,
+  key: KeyObject,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   const expected = hmac(alg, key, data)
   return expected.length === signature.length && timingSafeEqual(expected, signature)
 }
 
-export function verifySync(alg: SigningAlgorithm, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+export function verifySync(
+  alg: SigningAlgorithm,
+  key: KeyObject,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (alg.family === 'hmac') return verifyHmac(alg, key, data, signature)
   try {
     return nodeVerify(alg.hash, data, signingKeyInput(alg, key), signature)
@@ -80,7 +92,9 @@ export function verifyAsync(
   if (alg.family === 'hmac') return Promise.resolve(verifyHmac(alg, key, data, signature))
   return new Promise((resolve) => {
     try {
-      nodeVerify(alg.hash, data, signingKeyInput(alg, key), signature, (error, valid) => resolve(!error && valid))
+      nodeVerify(alg.hash, data, signingKeyInput(alg, key), signature, (error, valid) =>
+        resolve(!error && valid),
+      )
     } catch {
       resolve(false)
     }
