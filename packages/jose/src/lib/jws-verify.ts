@@ -119,6 +119,8 @@ export function prepareSignature(
 ): PreparedSignature {
   const { protected: protectedPart, header, signature } = parts
   if (typeof signature !== 'string') throw new JOSEError('ERR_JWS_INVALID', '"signature" must be a string')
+  // RFC 7515 Appendix F, RFC 7520 §4.5: a JSON serialization with detached content omits "payload".
+  if (payloadPart === undefined && detached !== undefined) payloadPart = ''
   if (typeof payloadPart !== 'string') throw new JOSEError('ERR_JWS_INVALID', '"payload" must be a string')
   const headers = checked ?? checkHeaders(protectedPart, header, options)
   const { b64 } = headers
