@@ -28,6 +28,18 @@ export const ERROR_CODES = {
   ERR_KEY_TOO_SHORT:
     'The key is shorter than the algorithm requires (RSA < 2048 bits, HMAC secret < hash length)',
   ERR_KEY_ASYMMETRIC_AS_SECRET: 'Asymmetric key material (PEM, DER, JWK) was given as an HMAC secret',
+  ERR_JWE_INVALID:
+    'The JWE does not have the structure of its serialization, or a member has the wrong length',
+  ERR_JWE_DECRYPTION_FAILED: 'Decryption failed',
+  ERR_JWE_RSA1_5_REFUSED:
+    'RSA1_5 (RSAES-PKCS1-v1_5) key encryption is refused: its padding is a Bleichenbacher oracle; use RSA-OAEP-256',
+  ERR_JWE_EPK_INVALID:
+    'The ECDH-ES ephemeral public key is missing, malformed, off its curve, on another curve than the key, or of low order',
+  ERR_JWE_PBES2_INVALID:
+    'The PBES2 salt (p2s) is shorter than 8 bytes, or the count (p2c) is not an integer within bounds',
+  ERR_JWE_ZIP_INVALID:
+    'The zip header is not "DEF", is outside the protected header, or the content does not inflate',
+  ERR_JWE_DECOMPRESSION_LIMIT: 'The decompressed plaintext is larger than the configured limit',
   ERR_JWT_INVALID: 'The JWT claims set is not a JSON object, or a registered claim has the wrong type',
   ERR_JWT_EXPIRED: 'The exp claim is in the past',
   ERR_JWT_NOT_YET_VALID: 'The nbf claim is in the future',
@@ -38,6 +50,14 @@ export const ERROR_CODES = {
   ERR_JWT_AUDIENCE_MISMATCH: 'The aud claim names none of the accepted audiences',
   ERR_JWT_SUBJECT_MISMATCH: 'The sub claim is not the expected subject',
   ERR_JWT_TYPE_MISMATCH: 'The typ header is not the expected type',
+  ERR_JWKS_INVALID: 'The JWK set is not a JSON object with a "keys" array, or an exported cache is malformed',
+  ERR_JWKS_NO_MATCHING_KEY: "No usable key in the JWK set fits the token's kid and algorithm",
+  ERR_JWKS_MULTIPLE_MATCHING_KEYS: "Several keys in the JWK set share the token's kid and fit its algorithm",
+  ERR_JWKS_UNAVAILABLE: 'The remote JWK set cannot be fetched and no cached copy is still usable',
+  ERR_JWKS_TIMEOUT: 'Fetching the remote JWK set took longer than the timeout',
+  ERR_JWKS_TOO_LARGE: 'The remote JWK set response is larger than the size limit',
+  ERR_JWKS_CONTENT_TYPE: 'The remote JWK set response is not JSON (by its Content-Type)',
+  ERR_JWKS_FETCH_FAILED: 'The remote JWK set request failed: a network error, a redirect or a non-200 status',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -1,6 +1,31 @@
 export type { ErrorCode } from './errors.js'
 export { ERROR_CODES, isJOSEError, JOSEError, JWTClaimValidationError } from './errors.js'
+export type { ContentEncryptionAlgorithm } from './jwa/content-encryption-algorithms.js'
+export { CONTENT_ENCRYPTION_ALGORITHMS } from './jwa/content-encryption-algorithms.js'
+export type { KeyManagementAlgorithm } from './jwa/key-management-algorithms.js'
+export { KEY_MANAGEMENT_ALGORITHMS } from './jwa/key-management-algorithms.js'
 export { SIGNING_ALGORITHMS } from './jwa/signing-algorithms.js'
+export { compactDecrypt } from './jwe/compact/decrypt.js'
+export { compactEncrypt } from './jwe/compact/encrypt.js'
+export { flattenedDecrypt } from './jwe/flattened/decrypt.js'
+export type { FlattenedEncryptHeaders } from './jwe/flattened/encrypt.js'
+export { flattenedEncrypt } from './jwe/flattened/encrypt.js'
+export type { GeneralDecryptOptions } from './jwe/general/decrypt.js'
+export { generalDecrypt } from './jwe/general/decrypt.js'
+export { generalEncrypt } from './jwe/general/encrypt.js'
+export type {
+  CompactDecryptResult,
+  FlattenedDecryptResult,
+  FlattenedJWE,
+  GeneralDecryptResult,
+  GeneralEncryptRecipient,
+  GeneralJWE,
+  JWEDecryptOptions,
+  JWEEncryptHeaders,
+  JWEEncryptOptions,
+  JWEHeaderParameters,
+  JWEKeyResolver,
+} from './jwe/types.js'
 export type { ExportJWKOptions } from './jwk/export-jwk.js'
 export { exportJWK, exportJWKSync } from './jwk/export-jwk.js'
 export type { GeneratedKeyPair, GenerateKeyPairOptions } from './jwk/generate.js'
@@ -16,6 +41,10 @@ export {
   calculateJwkThumbprintUri,
 } from './jwk/thumbprint.js'
 export type { JWK } from './jwk/types.js'
+export type { JWKSResolver, LocalJWKSet, LocalJWKSetOptions } from './jwks/local.js'
+export { createLocalJWKSet } from './jwks/local.js'
+export type { RemoteJWKSet, RemoteJWKSetOptions } from './jwks/remote.js'
+export { createRemoteJWKSet } from './jwks/remote.js'
 export type { CompactSignOptions } from './jws/compact/sign.js'
 export { compactSign, compactSignSync } from './jws/compact/sign.js'
 export { compactVerify, compactVerifySync } from './jws/compact/verify.js'
@@ -38,16 +67,30 @@ export { createJWTSigner } from './jwt/create-signer.js'
 export type { CreateJWTVerifierOptions, JWTVerifier } from './jwt/create-verifier.js'
 export { createJWTVerifier } from './jwt/create-verifier.js'
 export { decodeProtectedHeader, unsafeDecodeJWT } from './jwt/decode.js'
+export type { DecryptJWTOptions, DecryptJWTResult, EncryptJWTOptions } from './jwt/encrypt.js'
+export { decryptJWT, encryptJWT } from './jwt/encrypt.js'
+export type {
+  DecryptThenVerifyJWTResult,
+  NestedDecryptionOptions,
+  NestedEncryptionOptions,
+  NestedSigningOptions,
+  NestedVerificationOptions,
+} from './jwt/nested.js'
+export { decryptThenVerifyJWT, signThenEncryptJWT } from './jwt/nested.js'
 export type { SignJWTOptions } from './jwt/sign.js'
 export { signJWT, signJWTSync } from './jwt/sign.js'
 export { decodeUnsecuredJWT, encodeUnsecuredJWT } from './jwt/unsecured.js'
 export type { VerifyJWTResult } from './jwt/verify.js'
 export { verifyJWT, verifyJWTSync } from './jwt/verify.js'
 export type { JOSEHeaderParameters } from './lib/header.js'
-export type { KeyResolver } from './lib/jws-verify.js'
+export type { JWKSCacheExport } from './lib/jwks-cache-export.js'
+export type { JWKSEvent, JWKSFetchReason, JWKSStats } from './lib/jwks-stats.js'
+export type { KeyResolution, KeyResolver } from './lib/jws-verify.js'
 export type { JWTClaimsOptions, JWTPayload } from './lib/jwt-claims.js'
 export type { VerifyJWTOptions } from './lib/jwt-verify.js'
 export type { KeyBinding, KeyKind, KeyOperation, KeyTypeName } from './lib/key.js'
 export { Key } from './lib/key.js'
+export { MAX_KEY_CANDIDATES } from './lib/key-candidates.js'
 export type { KeyInput } from './lib/key-input.js'
+export type { TokenCacheOptions } from './lib/token-cache.js'
 export type { JWSVerifyOptions } from './lib/verify-options.js'

@@ -1,12 +1,13 @@
 import { generateKeyPair as nodeGenerateKeyPair, randomBytes } from 'node:crypto'
 import { JOSEError } from '../errors.js'
+import { getKeyManagementAlgorithm, type KeyManagementAlgorithm } from '../jwa/key-management-algorithms.js'
 import { getSigningAlgorithm } from '../jwa/signing-algorithms.js'
 import { MIN_RSA_BITS } from '../lib/assert-key.js'
 import { Key, type KeyBinding } from '../lib/key.js'
 import { secretKeyFromBytes } from '../lib/key-input.js'
 
 export interface GenerateKeyPairOptions {
-  /** Curve for `EdDSA` (Ed25519 or Ed448). */
+  /** Curve for `EdDSA` (Ed25519 or Ed448) and for `ECDH-ES*` (P-256, the default, P-384, P-521, X25519, X448). */
   crv?: string
   /** RSA modulus length in bits; at least 2048, default 2048. */
   modulusLength?: number
@@ -30,7 +31,35 @@ const EC_CURVES: Readonly<Record<string, string>> = {
   ES256K: 'secp256k1',
 }
 
+// JWE key pairs: RSA-OAEP* need RSA, ECDH-ES* a curve chosen with `crv` (default P-256).
+const ECDH_NODE_CURVES: Readonly<Record<string, NodeKeySpec>> = {
+  'P-256': { type: 'ec', namedCurve: 'prime256v1' },
+  'P-384': { type: 'ec', namedCurve: 'secp384r1' },
+  'P-521': { type: 'ec', namedCurve: 'secp521r1' },
+  X25519: { type: 'x25519' },
+  X448: { type: 'x448' },
+}
+
+function encryptionKeySpec(alg: KeyManagementAlgorithm, options: GenerateKeyPairOptions): NodeKeySpec {
+  if (alg.family === 'rsa-oaep') return rsaSpec(options)
+  if (alg.family !== 'ecdh-es') throw new TypeError(`"${alg.name}" uses a secret; use generateSecret`)
+  const spec = ECDH_NODE_CURVES[options.crv ?? 'P-256']
+  if (!spec)
+    throw new TypeError(`"crv" must be one of ${Object.keys(ECDH_NODE_CURVES).join(', ')} for ${alg.name}`)
+  return spec
+}
+
+function rsaSpec(options: GenerateKeyPairOptions): NodeKeySpec {
+  const modulusLength = options.modulusLength ?? MIN_RSA_BITS
+  if (!Number.isSafeInteger(modulusLength) || modulusLength < MIN_RSA_BITS || modulusLength % 8 !== 0) {
+    throw new TypeError(`"modulusLength" must be a multiple of 8 of at least ${MIN_RSA_BITS}`)
+  }
+  return { type: 'rsa', modulusLength }
+}
+
 function keySpec(alg: string, options: GenerateKeyPairOptions): NodeKeySpec {
+  const keyManagement = getKeyManagementAlgorithm(alg)
+  if (keyManagement) return encryptionKeySpec(keyManagement, options)
   const signing = getSigningAlgorithm(alg)
   if (!signing) throw new JOSEError('ERR_JOSE_NOT_SUPPORTED', `cannot generate a key pair for "${alg}"`)
   switch (signing.family) {
@@ -85,7 +114,24 @@ export function generateKeyPair(
 }
 
 /** Secret lengths for algorithms keyed by a secret, in bytes. */
-const SECRET_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 }
+const SECRET_BYTES: Record<string, number> = {
+  HS256: 32,
+  HS384: 48,
+  HS512: 64,
+  // JWE key wrapping keys and, for dir, content encryption keys (RFC 7518 §4.4, §4.7, §5).
+  A128KW: 16,
+  A192KW: 24,
+  A256KW: 32,
+  A128GCMKW: 16,
+  A192GCMKW: 24,
+  A256GCMKW: 32,
+  A128GCM: 16,
+  A192GCM: 24,
+  A256GCM: 32,
+  'A128CBC-HS256': 32,
+  'A192CBC-HS384': 48,
+  'A256CBC-HS512': 64,
+}
 
 /** Registers the secret length for an algorithm family outside JWS (JWE key wrap, content encryption). */
 export function registerSecretLength(alg: string, bytes: number): void {

@@ -1,4 +1,5 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
+import { Buffer } from 'node:buffer'
+import { createECDH, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { JOSEError } from '../errors.js'
 import { assertAlgorithmFitsKey } from '../lib/algorithm-fit.js'
 import { MIN_RSA_BITS } from '../lib/assert-key.js'
@@ -70,24 +71,71 @@ function readBinding(jwk: JWK, alg: string | undefined): KeyBinding {
   return binding
 }
 
+const ECDH_CURVES: Readonly<Record<string, string>> = {
+  'P-256': 'prime256v1',
+  'P-384': 'secp384r1',
+  'P-521': 'secp521r1',
+  secp256k1: 'secp256k1',
+}
+
+/**
+ * OpenSSL keeps an EC private JWK's x and y as given without checking them against `d`, and derives an
+ * OKP public key from `d` alone, ignoring `x`. Either way the JWK's public members could name another
+ * key (its kid and thumbprint would, and EC signatures would not verify under them), so the public
+ * key is derived from `d` and compared. RSA members are not cross-checked here.
+ */
+function assertPrivateMatchesPublic(jwk: JWK, handle: KeyObject): void {
+  let matches: boolean
+  if (jwk.kty === 'EC') {
+    let point: Buffer
+    try {
+      const ecdh = createECDH(ECDH_CURVES[jwk.crv as string] as string)
+      ecdh.setPrivateKey(Buffer.from(jwk.d as string, 'base64url'))
+      point = ecdh.getPublicKey()
+    } catch {
+      invalid('"d" is not a valid private scalar for the curve')
+    }
+    const size = (point.length - 1) / 2
+    matches =
+      point.subarray(1, 1 + size).toString('base64url') === jwk.x &&
+      point.subarray(1 + size).toString('base64url') === jwk.y
+  } else if (jwk.kty === 'OKP') {
+    matches = createPublicKey(handle).export({ format: 'jwk' }).x === jwk.x
+  } else return
+  if (!matches) invalid('the private key "d" does not belong to the public members of the JWK')
+}
+
 function importAsymmetric(jwk: JWK): KeyObject {
   const isPrivate = jwk.d !== undefined
+  let handle: KeyObject
   try {
-    return isPrivate
+    handle = isPrivate
       ? createPrivateKey({ key: jwk as never, format: 'jwk' })
       : createPublicKey({ key: jwk as never, format: 'jwk' })
   } catch {
-    // OpenSSL refuses points off the curve and inconsistent private keys here.
+    // OpenSSL refuses points off the curve here.
     invalid('the key material is not a valid key (point not on the curve, or inconsistent members)')
   }
+  if (isPrivate) assertPrivateMatchesPublic(jwk, handle)
+  return handle
 }
 
 function checkMembers(jwk: JWK): void {
   switch (jwk.kty) {
     case 'RSA': {
       const n = member(jwk, 'n')
-      member(jwk, 'e')
+      const e = member(jwk, 'e')
       if (n[0] === 0) invalid('"n" must not have leading zero bytes')
+      // An even modulus is no RSA key; e = 1 makes the padded digest its own signature (anyone can forge).
+      if (((n[n.length - 1] ?? 0) & 1) === 0) invalid('"n" must be odd')
+      if (
+        e.length === 0 ||
+        e[0] === 0 ||
+        ((e[e.length - 1] as number) & 1) === 0 ||
+        (e.length === 1 && (e[0] as number) < 3)
+      ) {
+        invalid('"e" must be an odd exponent of at least 3, without leading zero bytes')
+      }
       if (n.length * 8 < MIN_RSA_BITS)
         throw new JOSEError('ERR_KEY_TOO_SHORT', `RSA keys must be at least ${MIN_RSA_BITS} bits`)
       if (jwk.d !== undefined) for (const name of RSA_PRIVATE) member(jwk, name)

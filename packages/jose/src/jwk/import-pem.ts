@@ -41,7 +41,8 @@ export async function importPEM(pem: string, alg: string, options?: ImportPEMOpt
   const binding: KeyBinding = { alg }
   if (options?.kid !== undefined) binding.kid = options.kid
   if (options?.use !== undefined) binding.use = options.use
-  const handle = parsePEM(pem)
+  // OpenSSL refuses a BEGIN line that does not start the text; PEM from env vars is often indented.
+  const handle = parsePEM(pem.trim())
   const key = new Key(handle, binding)
   assertAlgorithmFitsKey(key, alg)
   return key

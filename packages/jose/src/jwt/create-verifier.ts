@@ -7,11 +7,17 @@ import {
   type VerifyJWTOptions,
 } from '../lib/jwt-verify.js'
 import { type KeyInput, toKey } from '../lib/key-input.js'
+import { type TokenCacheOptions, withTokenCache } from '../lib/token-cache.js'
 import type { VerifyJWTResult } from './verify.js'
 
 export interface CreateJWTVerifierOptions extends VerifyJWTOptions {
   /** The verification key, or a resolver that picks one from the header. */
   key: KeyInput | KeyResolver<string>
+  /**
+   * Opt-in cache of verified tokens (an LRU keyed by the whole token; claims re-checked on every
+   * hit; entries dropped when a JWK set no longer holds their key). Cached payloads are frozen.
+   */
+  tokenCache?: boolean | TokenCacheOptions
 }
 
 export interface JWTVerifier {
@@ -51,5 +57,7 @@ export function createJWTVerifier(options: CreateJWTVerifierOptions): JWTVerifie
     const key = checkSignatureSync(prepared, keyInput)
     return { payload: readClaims(prepared, resolved), protectedHeader: prepared.joinedHeader, key }
   }
-  return verifier
+  const { tokenCache } = options
+  if (tokenCache === undefined || tokenCache === false) return verifier
+  return withTokenCache(verifier, tokenCache, resolved.claims, resolver)
 }

@@ -8,7 +8,7 @@ import { isPlainObject, parseStrictJSON } from './json.js'
 export function readJSONSerialization(
   input: unknown,
   maxLength: number,
-  code: 'ERR_JWS_INVALID',
+  code: 'ERR_JWS_INVALID' | 'ERR_JWE_INVALID',
 ): Record<string, unknown> {
   let value = input
   if (typeof input === 'string') {

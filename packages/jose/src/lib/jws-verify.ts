@@ -18,15 +18,22 @@ import {
 } from './header.js'
 import { parseJSONObject } from './json.js'
 import { type Key, publicKeyObjectOf } from './key.js'
+import { candidateList, candidatesFailed, recordCandidateFailure } from './key-candidates.js'
 import { type KeyInput, toKey } from './key-input.js'
 import { hasValidSignatureShape } from './signature-shape.js'
 import type { ResolvedJWSOptions } from './verify-options.js'
+
+/**
+ * What a resolver returns: a key, or (when it cannot tell them apart, like a JWK set lookup for a
+ * token without `kid`) a short list of candidates tried in order, at most MAX_KEY_CANDIDATES.
+ */
+export type KeyResolution = KeyInput | readonly KeyInput[]
 
 /** A key, or a function that picks one from the header (a JWK set lookup, a per-tenant key…). */
 export type KeyResolver<Token> = (
   protectedHeader: JOSEHeaderParameters,
   token: Token,
-) => KeyInput | Promise<KeyInput>
+) => KeyResolution | Promise<KeyResolution>
 
 /** One signature of a JWS, as it arrives (flattened members; the compact form is split into these). */
 export interface JWSSignatureParts {
@@ -145,8 +152,14 @@ export function prepareSignature(
       ? Buffer.from(head + payloadInput, 'latin1')
       : Buffer.concat([Buffer.from(head, 'latin1'), payloadInput])
 
+  // Listed member by member: spreading `headers` into a literal with more members took V8's slow path
+  // (about a microsecond, a sixth of a verify's non-crypto time).
   return {
-    ...headers,
+    alg: headers.alg,
+    protectedHeader: headers.protectedHeader,
+    unprotectedHeader: headers.unprotectedHeader,
+    joinedHeader: headers.joinedHeader,
+    b64,
     signingInput,
     signature: decodeBase64url(signature, 'the signature'),
     payload,
@@ -181,6 +194,17 @@ function signatureFailed(): never {
 }
 
 export function checkSignatureSync(prepared: PreparedSignature, keyInput: unknown): Key {
+  if (Array.isArray(keyInput)) {
+    const errors: unknown[] = []
+    for (const candidate of candidateList(keyInput)) {
+      try {
+        return checkSignatureSync(prepared, candidate)
+      } catch (error) {
+        recordCandidateFailure(errors, error)
+      }
+    }
+    throw candidatesFailed(errors)
+  }
   const key = checkedKey(prepared, keyInput)
   const { alg, signingInput, signature } = prepared
   if (!hasValidSignatureShape(alg, key, signature)) signatureFailed()
@@ -189,6 +213,17 @@ export function checkSignatureSync(prepared: PreparedSignature, keyInput: unknow
 }
 
 export async function checkSignature(prepared: PreparedSignature, keyInput: unknown): Promise<Key> {
+  if (Array.isArray(keyInput)) {
+    const errors: unknown[] = []
+    for (const candidate of candidateList(keyInput)) {
+      try {
+        return await checkSignature(prepared, candidate)
+      } catch (error) {
+        recordCandidateFailure(errors, error)
+      }
+    }
+    throw candidatesFailed(errors)
+  }
   const key = checkedKey(prepared, keyInput)
   const { alg, signingInput, signature } = prepared
   if (!hasValidSignatureShape(alg, key, signature)) signatureFailed()

@@ -126,7 +126,10 @@ export function validateClaims(
   }
   assertClaimTypes(payload)
   for (const claim of options.requiredClaims) {
-    if (payload[claim] === undefined) fail('ERR_JWT_CLAIM_MISSING', claim, 'is required', payload)
+    // Own members only: `constructor` or `toString` must not count as present through the prototype.
+    if (!Object.hasOwn(payload, claim) || payload[claim] === undefined) {
+      fail('ERR_JWT_CLAIM_MISSING', claim, 'is required', payload)
+    }
   }
   if (options.issuers && !options.issuers.has(payload.iss as string)) {
     fail(

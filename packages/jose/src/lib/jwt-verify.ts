@@ -54,6 +54,8 @@ export function prepareJWT(
   cache?: HeaderCache,
 ): PreparedSignature {
   const [protectedPart, payloadPart, signature] = splitCompactJWS(token, options.jws.maxTokenLength)
+  // The same answer compactVerify gives: a compact JWS always has a protected header.
+  if (protectedPart === '') throw new JOSEError('ERR_JWS_INVALID', 'a compact JWS needs a protected header')
   const checked = cache
     ? cache.get(protectedPart, options.jws)
     : checkHeaders(protectedPart, undefined, options.jws)

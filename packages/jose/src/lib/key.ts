@@ -112,8 +112,14 @@ export function describeKeyObject(handle: KeyObject): {
   const details = handle.asymmetricKeyDetails ?? {}
   switch (type) {
     case 'rsa':
-    case 'rsa-pss':
+    case 'rsa-pss': {
+      // With e = 1 anyone can forge signatures, and no RSA key has an even exponent: node:crypto takes both.
+      const e = details.publicExponent
+      if (e !== undefined && (e < 3n || e % 2n === 0n)) {
+        throw new JOSEError('ERR_KEY_INVALID', 'the RSA public exponent must be odd and at least 3')
+      }
       return { kty: 'RSA', crv: undefined, bits: details.modulusLength ?? 0 }
+    }
     case 'ec': {
       const crv = NODE_CURVES[details.namedCurve ?? '']
       if (!crv) throw new JOSEError('ERR_JOSE_NOT_SUPPORTED', `unsupported EC curve ${details.namedCurve}`)

@@ -27,6 +27,24 @@ function looksLikeText(bytes: Buffer): boolean {
   return false
 }
 
+/**
+ * JWK JSON that the markers miss: member names spelled with escapes (`"\u006bty"`), or the public
+ * members without `kty` (`{"n":…,"e":…}`, `{"crv":…,"x":…}`).
+ */
+function looksLikeJWK(bytes: Buffer): boolean {
+  const text = bytes.toString('utf8').trim()
+  if (!text.startsWith('{')) return false
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return false
+  }
+  if (typeof value !== 'object' || value === null) return false
+  const has = (name: string) => Object.hasOwn(value, name)
+  return has('kty') || (has('n') && has('e')) || (has('crv') && has('x')) || has('x5c')
+}
+
 function parsesAsKeyDer(der: Buffer): boolean {
   const attempts: Array<() => unknown> = [
     () => createPublicKey({ key: der, format: 'der', type: 'spki' }),
@@ -77,23 +95,31 @@ function containsDerSequence(bytes: Buffer): boolean {
   return false
 }
 
-/** The decodings an attacker could pass key material through: raw, base64/base64url and hex. */
+/**
+ * The decodings an attacker could pass key material through: raw, base64/base64url and hex. A run is
+ * decoded from each of its possible alignments (4 for base64, 2 for hex), so characters of the same
+ * alphabet in front of the encoded key (a mangled PEM armour line, a prefix) cannot shift it out of
+ * view. Node's decoder accepts both base64 alphabets, so one decoding covers base64 and base64url.
+ */
 function decodings(bytes: Buffer): Buffer[] {
-  const out = [bytes]
-  const compact = bytes.toString('latin1').replace(/\s+/g, '')
-  const b64 = compact.match(/[A-Za-z0-9+/_-]{40,}={0,2}/g)
-  for (const run of b64 ?? [])
-    out.push(
-      Buffer.from(run.replace(/=+$/, ''), run.includes('-') || run.includes('_') ? 'base64url' : 'base64'),
-    )
-  const hex = compact.match(/(?:[0-9a-fA-F]{2}){32,}/g)
-  for (const run of hex ?? []) out.push(Buffer.from(run, 'hex'))
+  // Whitespace and NUL bytes removed: the latter also turns UTF-16 text (a key file saved on Windows) into ASCII.
+  const compact = bytes.toString('latin1').replace(/[\s\0]+/g, '')
+  const out = [bytes, Buffer.from(compact, 'latin1')]
+  for (const run of compact.match(/[A-Za-z0-9+/_-]{40,}/g) ?? []) {
+    for (let offset = 0; offset < 4; offset++) out.push(Buffer.from(run.slice(offset), 'base64'))
+  }
+  for (const run of compact.match(/[0-9a-fA-F]{64,}/g) ?? []) {
+    for (let offset = 0; offset < 2; offset++) {
+      const aligned = run.slice(offset)
+      out.push(Buffer.from(aligned.slice(0, aligned.length & ~1), 'hex'))
+    }
+  }
   return out
 }
 
 export function assertNotAsymmetricMaterial(secret: Buffer): void {
   for (const candidate of decodings(secret)) {
-    if (looksLikeText(candidate) || containsDerSequence(candidate)) {
+    if (looksLikeText(candidate) || looksLikeJWK(candidate) || containsDerSequence(candidate)) {
       throw new JOSEError(
         'ERR_KEY_ASYMMETRIC_AS_SECRET',
         'the HMAC secret contains asymmetric key material (PEM, DER or JWK); pass the key itself, not its text',

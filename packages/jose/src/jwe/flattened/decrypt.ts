@@ -1,0 +1,46 @@
+import { JOSEError } from '../../errors.js'
+import { decryptJWEParts } from '../../lib/jwe-decrypt.js'
+import { type JWEDecryptOptions, resolveJWEOptions } from '../../lib/jwe-options.js'
+import { readJSONSerialization } from '../../lib/jws-json.js'
+import type { KeyInput } from '../../lib/key-input.js'
+import type { FlattenedDecryptResult, FlattenedJWE, JWEHeaderParameters, JWEKeyResolver } from '../types.js'
+
+/**
+ * Decrypts a JWE Flattened JSON Serialization (an object, or its JSON text) under explicit `alg` and
+ * `enc` allowlists.
+ *
+ * @example
+ * import { flattenedDecrypt } from '@tessera/jose'
+ * const { plaintext } = await flattenedDecrypt(jwe, secret, {
+ *   keyManagementAlgorithms: ['A256KW'], contentEncryptionAlgorithms: ['A256GCM'],
+ * })
+ */
+export async function flattenedDecrypt(
+  jwe: FlattenedJWE | string,
+  keyOrResolver: KeyInput | JWEKeyResolver<FlattenedJWE>,
+  options: JWEDecryptOptions,
+): Promise<FlattenedDecryptResult> {
+  const resolved = resolveJWEOptions(options)
+  const token = readJSONSerialization(jwe, resolved.maxTokenLength, 'ERR_JWE_INVALID')
+  if ('recipients' in token)
+    throw new JOSEError('ERR_JWE_INVALID', 'this is a General JSON JWE; use generalDecrypt')
+  if ('signature' in token || 'signatures' in token || 'payload' in token) {
+    throw new JOSEError('ERR_JWE_INVALID', 'this is a JWS, not a JWE; verify it with a JWS function')
+  }
+  const result = await decryptJWEParts(
+    token,
+    (header) =>
+      typeof keyOrResolver === 'function'
+        ? keyOrResolver(header as JWEHeaderParameters, token as unknown as FlattenedJWE)
+        : keyOrResolver,
+    resolved,
+  )
+  return {
+    plaintext: result.plaintext,
+    protectedHeader: result.protectedHeader,
+    sharedUnprotectedHeader: result.sharedUnprotectedHeader,
+    unprotectedHeader: result.unprotectedHeader,
+    additionalAuthenticatedData: result.additionalAuthenticatedData,
+    key: result.key,
+  }
+}

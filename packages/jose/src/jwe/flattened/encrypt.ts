@@ -1,0 +1,44 @@
+import { encryptJWE, toBytes } from '../../lib/jwe-encrypt.js'
+import type { JWEEncryptOptions } from '../../lib/jwe-options.js'
+import { toFlattened } from '../../lib/jwe-serialize.js'
+import type { KeyInput } from '../../lib/key-input.js'
+import type { FlattenedJWE, JWEEncryptHeaders, JWEHeaderParameters } from '../types.js'
+
+export interface FlattenedEncryptHeaders extends JWEEncryptHeaders {
+  /** The per-recipient unprotected header (`header`). */
+  unprotectedHeader?: JWEHeaderParameters
+}
+
+/**
+ * Encrypts `plaintext` into a JWE Flattened JSON Serialization (RFC 7516 §7.2.2). Unprotected headers
+ * are not integrity protected: put nothing there a recipient should rely on. Generated key management
+ * parameters go into the protected header, or the per-recipient header when there is none.
+ *
+ * @example
+ * import { flattenedEncrypt } from '@tessera/jose'
+ * const jwe = await flattenedEncrypt('hello', secret, {
+ *   protectedHeader: { enc: 'A256GCM' }, unprotectedHeader: { alg: 'A256KW', kid: 'k1' },
+ * })
+ */
+export async function flattenedEncrypt(
+  plaintext: Uint8Array | string,
+  key: KeyInput,
+  headers: FlattenedEncryptHeaders,
+  options?: JWEEncryptOptions,
+): Promise<FlattenedJWE> {
+  if (typeof headers !== 'object' || headers === null) throw new TypeError('"headers" must be an object')
+  const { protectedHeader, sharedUnprotectedHeader, unprotectedHeader, additionalAuthenticatedData } = headers
+  const aad = additionalAuthenticatedData
+  const jwe = await encryptJWE(
+    {
+      plaintext: toBytes(plaintext, 'plaintext'),
+      protectedHeader,
+      sharedUnprotectedHeader,
+      aad: aad === undefined ? undefined : toBytes(aad, 'additionalAuthenticatedData'),
+      recipients: [{ key, unprotectedHeader }],
+      parametersIn: 'protected',
+    },
+    options,
+  )
+  return toFlattened(jwe)
+}

@@ -1,0 +1,82 @@
+import type { JOSEHeaderParameters } from '../lib/header.js'
+import type { Key } from '../lib/key.js'
+import type { KeyInput } from '../lib/key-input.js'
+
+export type { JWEDecryptOptions, JWEEncryptOptions } from '../lib/jwe-options.js'
+
+/** JOSE header parameters of a JWE (RFC 7516 §4.1, RFC 7518 §4). */
+export interface JWEHeaderParameters extends JOSEHeaderParameters {
+  enc?: string
+  zip?: string
+  epk?: Record<string, unknown>
+  apu?: string
+  apv?: string
+  iv?: string
+  tag?: string
+  p2s?: string
+  p2c?: number
+}
+
+/** RFC 7516 §7.2.2: one recipient, JSON members as transmitted. */
+export interface FlattenedJWE {
+  protected?: string
+  unprotected?: JWEHeaderParameters
+  header?: JWEHeaderParameters
+  encrypted_key?: string
+  iv: string
+  ciphertext: string
+  tag: string
+  aad?: string
+}
+
+/** RFC 7516 §7.2.1: one ciphertext, several recipients. */
+export interface GeneralJWE {
+  protected?: string
+  unprotected?: JWEHeaderParameters
+  recipients: Array<{ header?: JWEHeaderParameters; encrypted_key?: string }>
+  iv: string
+  ciphertext: string
+  tag: string
+  aad?: string
+}
+
+/** Headers and additional authenticated data of a JSON-serialized JWE. */
+export interface JWEEncryptHeaders {
+  protectedHeader?: JWEHeaderParameters
+  /** The shared unprotected header (`unprotected`): not integrity protected. */
+  sharedUnprotectedHeader?: JWEHeaderParameters
+  /** Additional authenticated data (`aad`), integrity protected but not encrypted. */
+  additionalAuthenticatedData?: Uint8Array | string
+}
+
+export interface GeneralEncryptRecipient {
+  key: KeyInput
+  /** The per-recipient unprotected header (`header`), e.g. its `alg` and `kid`. */
+  unprotectedHeader?: JWEHeaderParameters
+}
+
+export interface CompactDecryptResult {
+  plaintext: Uint8Array
+  protectedHeader: JWEHeaderParameters
+  key: Key
+}
+
+export interface FlattenedDecryptResult {
+  plaintext: Uint8Array
+  protectedHeader: JWEHeaderParameters | undefined
+  sharedUnprotectedHeader: JWEHeaderParameters | undefined
+  unprotectedHeader: JWEHeaderParameters | undefined
+  additionalAuthenticatedData: Uint8Array | undefined
+  key: Key
+}
+
+export interface GeneralDecryptResult extends FlattenedDecryptResult {
+  /** Which entry of `recipients` decrypted. */
+  recipientIndex: number
+}
+
+/** A key, or a function that picks one from the joined header (a JWK set lookup by `kid`…). */
+export type JWEKeyResolver<Token> = (
+  header: JWEHeaderParameters,
+  token: Token,
+) => KeyInput | Promise<KeyInput>
