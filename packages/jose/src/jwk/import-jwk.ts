@@ -7,6 +7,7 @@ import { decodeBase64url } from '../lib/base64url.js'
 import { isPlainObject } from '../lib/json.js'
 import { Key, type KeyBinding, type KeyOperation } from '../lib/key.js'
 import { secretKeyFromBytes } from '../lib/key-input.js'
+import { isSmallOrderEdwardsPoint } from '../lib/small-order.js'
 import type { JWK } from './types.js'
 
 // Exact byte lengths of coordinates and private scalars per curve (RFC 7518 §6.2.1.2, RFC 8037 §2).
@@ -152,7 +153,8 @@ function checkMembers(jwk: JWK): void {
     case 'OKP': {
       const length = OKP_LENGTHS[jwk.crv as string]
       if (length === undefined) invalid(`unsupported OKP curve ${JSON.stringify(jwk.crv)}`)
-      member(jwk, 'x', length)
+      const x = member(jwk, 'x', length)
+      if (isSmallOrderEdwardsPoint(jwk.crv, x)) invalid('"x" is a point of small order')
       if (jwk.d !== undefined) member(jwk, 'd', length)
       return
     }

@@ -1,5 +1,7 @@
+import { Buffer } from 'node:buffer'
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import { JOSEError } from '../errors.js'
+import { isSmallOrderEdwardsPoint } from './small-order.js'
 
 export type KeyKind = 'secret' | 'public' | 'private'
 export type KeyTypeName = 'RSA' | 'EC' | 'OKP' | 'oct'
@@ -126,7 +128,17 @@ export function describeKeyObject(handle: KeyObject): {
       return { kty: 'EC', crv, bits: 0 }
     }
     case 'ed25519':
-    case 'ed448':
+    case 'ed448': {
+      const crv = OKP_CURVES[type]
+      // A private key's public half is derived from its seed and never of small order.
+      if (handle.type === 'public') {
+        const { x } = handle.export({ format: 'jwk' })
+        if (typeof x === 'string' && isSmallOrderEdwardsPoint(crv, Buffer.from(x, 'base64url'))) {
+          throw new JOSEError('ERR_KEY_INVALID', `the ${crv} public key is a point of small order`)
+        }
+      }
+      return { kty: 'OKP', crv, bits: 0 }
+    }
     case 'x25519':
     case 'x448':
       return { kty: 'OKP', crv: OKP_CURVES[type], bits: 0 }

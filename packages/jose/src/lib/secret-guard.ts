@@ -29,20 +29,26 @@ function looksLikeText(bytes: Buffer): boolean {
 
 /**
  * JWK JSON that the markers miss: member names spelled with escapes (`"\u006bty"`), or the public
- * members without `kty` (`{"n":…,"e":…}`, `{"crv":…,"x":…}`).
+ * members without `kty` (`{"n":…,"e":…}`, `{"crv":…,"x":…}`), alone or in a JWK set, after any prefix.
  */
 function looksLikeJWK(bytes: Buffer): boolean {
-  const text = bytes.toString('utf8').trim()
-  if (!text.startsWith('{')) return false
+  const text = bytes.toString('utf8')
+  const start = text.indexOf('{')
+  const end = text.lastIndexOf('}')
+  if (start === -1 || end < start) return false
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = JSON.parse(text.slice(start, end + 1))
   } catch {
     return false
   }
-  if (typeof value !== 'object' || value === null) return false
-  const has = (name: string) => Object.hasOwn(value, name)
-  return has('kty') || (has('n') && has('e')) || (has('crv') && has('x')) || has('x5c')
+  const isJWK = (jwk: unknown): boolean => {
+    if (typeof jwk !== 'object' || jwk === null) return false
+    const has = (name: string) => Object.hasOwn(jwk, name)
+    return has('kty') || (has('n') && has('e')) || (has('crv') && has('x')) || has('x5c')
+  }
+  const keys = (value as { keys?: unknown } | null)?.keys
+  return isJWK(value) || (Array.isArray(keys) && keys.some(isJWK))
 }
 
 function parsesAsKeyDer(der: Buffer): boolean {

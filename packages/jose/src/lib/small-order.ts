@@ -1,3 +1,5 @@
+import { Buffer } from 'node:buffer'
+
 /**
  * Every 32/57-byte encoding (RFC 8032 §5.1.2, §5.2.2; canonical or with y >= p, either sign of x = 0)
  * of the Edwards points of small order: the 8-torsion of edwards25519 and the 4-torsion of edwards448.
@@ -40,5 +42,5 @@ const SMALL_ORDER: Readonly<Record<string, ReadonlySet<string>>> = {
 /** True when `x` (the OKP public key bytes) encodes a small-order point of the Edwards curve `crv`. */
 export function isSmallOrderEdwardsPoint(crv: string | undefined, x: Uint8Array): boolean {
   const set = crv === undefined ? undefined : SMALL_ORDER[crv]
-  return set !== undefined && set.has(Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('hex'))
+  return set?.has(Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('hex')) === true
 }
