@@ -3,6 +3,7 @@ import { createECDH, createPrivateKey, createPublicKey, type KeyObject } from 'n
 import { JOSEError } from '../errors.js'
 import { assertAlgorithmFitsKey } from '../lib/algorithm-fit.js'
 import { MIN_RSA_BITS } from '../lib/assert-key.js'
+import { rsaPrivateKeyIsConsistent } from '../lib/backend/signing.js'
 import { decodeBase64url } from '../lib/base64url.js'
 import { isPlainObject } from '../lib/json.js'
 import { Key, type KeyBinding, type KeyOperation } from '../lib/key.js'
@@ -102,7 +103,9 @@ function assertPrivateMatchesPublic(jwk: JWK, handle: KeyObject): void {
       point.subarray(1 + size).toString('base64url') === jwk.y
   } else if (jwk.kty === 'OKP') {
     matches = createPublicKey(handle).export({ format: 'jwk' }).x === jwk.x
-  } else return
+  } else {
+    matches = rsaPrivateKeyIsConsistent(handle)
+  }
   if (!matches) invalid('the private key "d" does not belong to the public members of the JWK')
 }
 

@@ -73,7 +73,7 @@ describe.each(SPELLINGS)('alg %s', (alg) => {
       key,
       { algorithms: ['HS256'] },
     ).catch((e) => e)
-    expect(error).toMatchObject({ code: 'ERR_JWS_SIGNATURE_INVALID' })
+    expect(error).toMatchObject(algNone)
     expect(error.cause.errors).toEqual([expect.objectContaining(algNone), expect.objectContaining(algNone)])
   })
 

@@ -145,6 +145,26 @@ describe('importJWK', () => {
     await expect(importJWK(jwk)).rejects.toMatchObject({ code: 'ERR_JWK_INVALID' })
   })
 
+  it('refuses a private RSA JWK whose private members belong to another key', async () => {
+    const one = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      format: 'jwk',
+    }) as JWK
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      format: 'jwk',
+    }) as JWK
+    const mixed: JWK = {
+      ...one,
+      d: other.d,
+      p: other.p,
+      q: other.q,
+      dp: other.dp,
+      dq: other.dq,
+      qi: other.qi,
+    }
+    await expect(importJWK(mixed, 'RS256')).rejects.toMatchObject({ code: 'ERR_JWK_INVALID' })
+    await expect(importJWK(one, 'RS256')).resolves.toBeInstanceOf(Key)
+  })
+
   it('refuses an alg argument that is not a string', async () => {
     await expect(importJWK(RFC7515_A1.jwk, 5 as unknown as string)).rejects.toThrow(TypeError)
   })

@@ -74,7 +74,11 @@ export async function generalVerify(
     }
   }
   if (errors.length === 1) throw errors[0]
-  throw new JOSEError('ERR_JWS_SIGNATURE_INVALID', 'no signature verified', {
+  // When every signature failed for the same reason (all "none", all disallowed), that reason is the answer.
+  const codes = new Set(errors.map((error) => (error instanceof JOSEError ? error.code : undefined)))
+  const [only] = codes
+  const code = codes.size === 1 && only !== undefined ? only : 'ERR_JWS_SIGNATURE_INVALID'
+  throw new JOSEError(code, 'no signature verified', {
     cause: new AggregateError(errors, 'every signature failed'),
   })
 }

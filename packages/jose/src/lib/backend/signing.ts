@@ -7,10 +7,11 @@
  * node's callback APIs, which run on the libuv thread pool and so use every core under load. HMAC has
  * no thread-pool variant in node: it is cheaper than the hop, so both paths compute it inline.
  */
-import type { Buffer } from 'node:buffer'
+import { Buffer } from 'node:buffer'
 import {
   constants,
   createHmac,
+  createPublicKey,
   type KeyObject,
   sign as nodeSign,
   verify as nodeVerify,
@@ -99,4 +100,20 @@ export function verifyAsync(
       resolve(false)
     }
   })
+}
+
+const CONSISTENCY_PROBE = Buffer.from('tessera private key consistency probe')
+
+/**
+ * OpenSSL takes an RSA private JWK's members as given: a `d` (or CRT member) that does not belong to
+ * `n`/`e` imports fine and signs garbage. One signature over a probe, verified with the public half,
+ * proves the members belong together.
+ */
+export function rsaPrivateKeyIsConsistent(privateKey: KeyObject): boolean {
+  try {
+    const signature = nodeSign('sha256', CONSISTENCY_PROBE, privateKey)
+    return nodeVerify('sha256', CONSISTENCY_PROBE, createPublicKey(privateKey), signature)
+  } catch {
+    return false
+  }
 }
