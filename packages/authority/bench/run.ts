@@ -1,0 +1,238 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon, { type Result } from 'autocannon'
+
+/**
+ * `npm run bench:authority`: Tessera and node-oidc-provider, each in its own process on 127.0.0.1,
+ * driven in turn by autocannon from this process, for client_credentials tokens, introspection and
+ * the JWKS. Prints requests/s and p50/p99 latency for both and writes bench-results/authority.json.
+ */
+const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+const FORM = 'application/x-www-form-urlencoded'
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+/** Every server started, so a failure anywhere still stops them all. */
+const children: ChildProcess[] = []
+
+function startServer(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] })
+  children.push(child)
+  return child
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the server exited with ${child.exitCode}`)
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`${url} did not come up`)
+}
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`
+
+interface Target {
+  name: string
+  token: { url: string; headers: Record<string, string>; body: string }
+  introspection: { url: string; headers: Record<string, string>; body: string }
+  jwks: string
+}
+
+async function startTessera(dataDir: string): Promise<{ target: Target; child: ChildProcess }> {
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const adminToken = randomBytes(24).toString('base64url')
+  const child = startServer(here('../../dist/main.js'), [], {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TESSERA_ISSUER: base,
+    TESSERA_DATA_DIR: dataDir,
+    TESSERA_ADMIN_TOKEN: adminToken,
+    TESSERA_MASTER_KEY: randomBytes(32).toString('base64url'),
+    // The benchmark measures throughput, so neither limit nor per-request logs may interfere.
+    TESSERA_RATE_LIMIT_CLIENT: '0',
+    TESSERA_RATE_LIMIT_ADDRESS: '0',
+    TESSERA_LOG_LEVEL: 'warn',
+  })
+  await waitFor(`${base}/.well-known/jwks.json`, child)
+  const registered = await fetch(`${base}/oauth/register`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ client_name: 'bench', scope: 'read', resources: ['https://api.example'] }),
+  })
+  const client = (await registered.json()) as { client_id: string; client_secret: string }
+  const auth = basic(client.client_id, client.client_secret)
+  const tokenBody = 'grant_type=client_credentials&scope=read&resource=https%3A%2F%2Fapi.example'
+  const token = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': FORM },
+    body: tokenBody,
+  })
+  const { access_token } = (await token.json()) as { access_token: string }
+  return {
+    child,
+    target: {
+      name: 'tessera',
+      token: {
+        url: `${base}/oauth/token`,
+        headers: { authorization: auth, 'content-type': FORM },
+        body: tokenBody,
+      },
+      introspection: {
+        url: `${base}/oauth/introspect`,
+        headers: { authorization: auth, 'content-type': FORM },
+        body: `token=${access_token}`,
+      },
+      jwks: `${base}/.well-known/jwks.json`,
+    },
+  }
+}
+
+async function startOidcProvider(): Promise<{ target: Target; child: ChildProcess }> {
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const id = 'bench-client'
+  const secret = randomBytes(24).toString('base64url')
+  const child = startServer(here('./oidc-provider-server.js'), [String(port), id, secret], {
+    ...process.env,
+    NODE_ENV: 'production',
+  })
+  await waitFor(`${base}/jwks`, child)
+  const auth = basic(id, secret)
+  const tokenBody = 'grant_type=client_credentials&scope=read&resource=https%3A%2F%2Fapi.example'
+  // Its introspection is measured on opaque tokens, which it looks up (JWTs it would only decode).
+  const opaque = await fetch(`${base}/token`, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': FORM },
+    body: 'grant_type=client_credentials&scope=read&resource=https%3A%2F%2Fopaque.example',
+  })
+  const { access_token } = (await opaque.json()) as { access_token: string }
+  const check = await fetch(`${base}/token`, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': FORM },
+    body: tokenBody,
+  })
+  const jwt = ((await check.json()) as { access_token?: string }).access_token
+  if (jwt?.split('.').length !== 3) throw new Error('oidc-provider did not issue a JWT access token')
+  return {
+    child,
+    target: {
+      name: 'oidc-provider',
+      token: {
+        url: `${base}/token`,
+        headers: { authorization: auth, 'content-type': FORM },
+        body: tokenBody,
+      },
+      introspection: {
+        url: `${base}/token/introspection`,
+        headers: { authorization: auth, 'content-type': FORM },
+        body: `token=${access_token}`,
+      },
+      jwks: `${base}/jwks`,
+    },
+  }
+}
+
+interface Row {
+  scenario: string
+  server: string
+  requestsPerSecond: number
+  p50: number
+  p99: number
+  non2xx: number
+  errors: number
+}
+
+async function measure(
+  scenario: string,
+  server: string,
+  options: Parameters<typeof autocannon>[0],
+): Promise<Row> {
+  // A short warm-up lets V8 optimise the hot path before the measured run.
+  await autocannon({ ...options, duration: 2, connections: CONNECTIONS })
+  const result: Result = await autocannon({ ...options, duration: DURATION, connections: CONNECTIONS })
+  const row = {
+    scenario,
+    server,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  }
+  process.stderr.write(
+    `${scenario} ${server}: ${row.requestsPerSecond} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms\n`,
+  )
+  return row
+}
+
+const TARGETS: Record<string, number> = { client_credentials: 3, jwks: 2.5, introspection: 2 }
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'))
+  try {
+    const tessera = await startTessera(dataDir)
+    const oidc = await startOidcProvider()
+    const rows: Row[] = []
+    for (const target of [tessera.target, oidc.target]) {
+      rows.push(await measure('client_credentials', target.name, { ...target.token, method: 'POST' }))
+    }
+    for (const target of [tessera.target, oidc.target]) {
+      rows.push(await measure('introspection', target.name, { ...target.introspection, method: 'POST' }))
+    }
+    for (const target of [tessera.target, oidc.target]) {
+      rows.push(await measure('jwks', target.name, { url: target.jwks }))
+    }
+    const lines = [
+      `| scenario | server | req/s | p50 ms | p99 ms | non-2xx | ratio (target) |`,
+      `| --- | --- | ---: | ---: | ---: | ---: | --- |`,
+    ]
+    for (const row of rows) {
+      const peer = rows.find((other) => other.scenario === row.scenario && other.server === 'oidc-provider')
+      const ratio =
+        row.server === 'tessera' && peer
+          ? `${(row.requestsPerSecond / peer.requestsPerSecond).toFixed(2)}x (≥ ${TARGETS[row.scenario]}x)`
+          : ''
+      lines.push(
+        `| ${row.scenario} | ${row.server} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${ratio} |`,
+      )
+    }
+    process.stdout.write(
+      `\n${lines.join('\n')}\n\n${DURATION}s per run, ${CONNECTIONS} connections, Node ${process.version}\n`,
+    )
+    const out = here('../../../../bench-results')
+    mkdirSync(out, { recursive: true })
+    writeFileSync(
+      join(out, 'authority.json'),
+      `${JSON.stringify({ duration: DURATION, connections: CONNECTIONS, rows }, null, 2)}\n`,
+    )
+  } finally {
+    for (const child of children) child.kill('SIGTERM')
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+await main()

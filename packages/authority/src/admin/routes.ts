@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { RotationConflict } from '../keys/key-manager.js'
+import { requireAdmin } from '../lib/admin-auth.js'
+import type { AuthorityContext } from '../lib/context.js'
+import { PATHS } from '../lib/context.js'
+import { OAuthError } from '../lib/oauth-error.js'
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+/**
+ * The admin API, all behind the admin bearer token: keys with their states and dates, rotate now,
+ * revoke a key; list and disable clients; the latest audit events.
+ */
+export function registerAdmin(app: FastifyInstance, ctx: AuthorityContext): void {
+  app.register(
+    async (admin) => {
+      admin.addHook('onRequest', async (request: FastifyRequest) =>
+        requireAdmin(request.headers.authorization, ctx.adminToken),
+      )
+
+      admin.get('/keys', async () => {
+        const keys = await ctx.storage.listKeys()
+        return {
+          keys: keys.map((key) => ({
+            kid: key.kid,
+            alg: key.alg,
+            state: key.state,
+            created_at: iso(key.createdAt),
+            activated_at: iso(key.activatedAt),
+            retired_at: iso(key.retiredAt),
+          })),
+        }
+      })
+
+      admin.post('/keys/rotate', async () => {
+        try {
+          await ctx.keys.rotateNow()
+        } catch (error) {
+          if (error instanceof RotationConflict)
+            throw new OAuthError('invalid_request', error.message, { status: 409 })
+          throw error
+        }
+        return { signing_kid: ctx.keys.ring.signing?.kid }
+      })
+
+      admin.post<{ Params: { kid: string } }>('/keys/:kid/revoke', async (request) => {
+        if (!(await ctx.keys.revoke(request.params.kid))) {
+          throw new OAuthError('not_found', 'no such key, or it is already revoked')
+        }
+        return { revoked: request.params.kid, signing_kid: ctx.keys.ring.signing?.kid }
+      })
+
+      admin.get('/clients', async () => {
+        const clients = await ctx.clients.list()
+        return {
+          clients: clients.map((client) => ({
+            client_id: client.clientId,
+            disabled: client.disabled,
+            ...client.metadata,
+          })),
+        }
+      })
+
+      admin.post<{ Params: { clientId: string } }>('/clients/:clientId/disable', async (request) => {
+        if (!(await ctx.clients.setDisabled(request.params.clientId, true))) {
+          throw new OAuthError('not_found', 'no such client')
+        }
+        ctx.audit.record('client.disabled', request.params.clientId, {})
+        return { client_id: request.params.clientId, disabled: true }
+      })
+
+      admin.get('/audit', async () => {
+        await ctx.audit.flush()
+        return { events: await ctx.storage.listAudit(100) }
+      })
+    },
+    { prefix: PATHS.admin },
+  )
+}

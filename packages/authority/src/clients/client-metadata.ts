@@ -1,0 +1,144 @@
+import { importJWKSync, type JWK } from '@tessera/jose'
+import { ALLOWED_ALGORITHMS } from '../config/parsers.js'
+import { OAuthError } from '../lib/oauth-error.js'
+
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const
+export type AuthMethod = (typeof AUTH_METHODS)[number]
+
+/** The registered metadata this authority understands (RFC 7591 §2, plus `resources`). */
+export interface ClientMetadata {
+  client_name?: string
+  token_endpoint_auth_method: AuthMethod
+  grant_types: string[]
+  /** Space-separated scopes the client may request. */
+  scope?: string
+  /** Absolute URIs the client may name as RFC 8707 `resource`; the first is the default audience. */
+  resources?: string[]
+  jwks?: { keys: JWK[] }
+  /** Where the client publishes its assertion keys; fetched with @tessera/jose's remote JWKS client. */
+  jwks_uri?: string
+  token_endpoint_auth_signing_alg?: string
+}
+
+export interface MetadataPolicy {
+  /** Accept http: jwks_uri values (loopback tests only). */
+  allowHttpJwksUri: boolean
+}
+
+/** RFC 6749 §3.3 scope-token: NQCHAR (%x21 / %x23-5B / %x5D-7E). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+
+function invalid(message: string): never {
+  throw new OAuthError('invalid_client_metadata', message)
+}
+
+export function isAbsoluteUri(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return url.hash === '' && url.protocol.length > 1
+  } catch {
+    return false
+  }
+}
+
+export function parseScope(scope: string): string[] {
+  const tokens = scope.split(' ')
+  if (tokens.some((token) => !SCOPE_TOKEN.test(token)))
+    throw new OAuthError('invalid_scope', 'malformed scope')
+  return [...new Set(tokens)]
+}
+
+function optionalString(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name]
+  if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > 1000)) {
+    invalid(`"${name}" must be a non-empty string`)
+  }
+  return value as string | undefined
+}
+
+/** Validates a registration request body into metadata; anything unusable is invalid_client_metadata. */
+export function validateClientMetadata(
+  body: unknown,
+  policy: MetadataPolicy = { allowHttpJwksUri: false },
+): ClientMetadata {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    invalid('the body must be a JSON object')
+  const input = body as Record<string, unknown>
+  const method = input.token_endpoint_auth_method ?? 'client_secret_basic'
+  if (!AUTH_METHODS.includes(method as AuthMethod))
+    invalid(`"token_endpoint_auth_method" must be one of ${AUTH_METHODS.join(', ')}`)
+  const grantTypes = input.grant_types ?? ['client_credentials']
+  if (!Array.isArray(grantTypes) || grantTypes.length !== 1 || grantTypes[0] !== 'client_credentials') {
+    invalid('"grant_types" must be ["client_credentials"]')
+  }
+  const metadata: ClientMetadata = {
+    token_endpoint_auth_method: method as AuthMethod,
+    grant_types: ['client_credentials'],
+  }
+  const name = optionalString(input, 'client_name')
+  if (name !== undefined) metadata.client_name = name
+  const scope = optionalString(input, 'scope')
+  if (scope !== undefined) {
+    try {
+      metadata.scope = parseScope(scope).join(' ')
+    } catch {
+      invalid('"scope" must be space-separated scope tokens')
+    }
+  }
+  if (input.resources !== undefined) {
+    const resources = input.resources
+    if (
+      !Array.isArray(resources) ||
+      resources.length === 0 ||
+      resources.some((r) => typeof r !== 'string' || !isAbsoluteUri(r))
+    ) {
+      invalid('"resources" must be a non-empty array of absolute URIs without fragments')
+    }
+    metadata.resources = resources as string[]
+  }
+  if (input.jwks !== undefined) metadata.jwks = validateJwks(input.jwks)
+  const jwksUri = optionalString(input, 'jwks_uri')
+  if (jwksUri !== undefined) metadata.jwks_uri = validateJwksUri(jwksUri, policy)
+  const hasKeys = metadata.jwks !== undefined || metadata.jwks_uri !== undefined
+  // RFC 7591 §2: jwks and jwks_uri must not both be present.
+  if (metadata.jwks !== undefined && metadata.jwks_uri !== undefined)
+    invalid('use "jwks" or "jwks_uri", not both')
+  if (method === 'private_key_jwt' && !hasKeys) invalid('private_key_jwt needs "jwks" or "jwks_uri"')
+  if (method !== 'private_key_jwt' && hasKeys) invalid('"jwks" and "jwks_uri" are only for private_key_jwt')
+  const signingAlg = optionalString(input, 'token_endpoint_auth_signing_alg')
+  if (signingAlg !== undefined) {
+    if (!ALLOWED_ALGORITHMS.includes(signingAlg))
+      invalid('"token_endpoint_auth_signing_alg" is not supported')
+    metadata.token_endpoint_auth_signing_alg = signingAlg
+  }
+  return metadata
+}
+
+function validateJwksUri(value: string, policy: MetadataPolicy): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    invalid('"jwks_uri" must be an absolute URL')
+  }
+  const allowed = url.protocol === 'https:' || (url.protocol === 'http:' && policy.allowHttpJwksUri)
+  if (!allowed || url.username || url.password || url.hash)
+    invalid('"jwks_uri" must be an https URL without credentials')
+  return url.href
+}
+
+function validateJwks(jwks: unknown): { keys: JWK[] } {
+  const keys = (jwks as { keys?: unknown } | null)?.keys
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > 10) invalid('"jwks" must hold 1 to 10 keys')
+  for (const jwk of keys) {
+    if (typeof jwk !== 'object' || jwk === null || 'd' in jwk || (jwk as JWK).kty === 'oct') {
+      invalid('"jwks" must hold public asymmetric keys only')
+    }
+    try {
+      importJWKSync(jwk as JWK)
+    } catch (error) {
+      invalid(`"jwks" holds an unusable key: ${(error as Error).message}`)
+    }
+  }
+  return { keys: keys as JWK[] }
+}

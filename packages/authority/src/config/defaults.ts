@@ -1,0 +1,138 @@
+import {
+  parseAlgorithm,
+  parseBoolean,
+  parseDuration,
+  parseInteger,
+  parseIssuer,
+  parseLogLevel,
+  parseString,
+} from './parsers.js'
+
+/**
+ * Every setting of the authority, in one table: its environment variable, its default and what it
+ * means. The README's configuration table is this table. Durations accept seconds or strings such as
+ * "15m", "7d"; the JSON config file (TESSERA_CONFIG) uses the setting names as keys.
+ *
+ * Precedence: defaults < config file < environment.
+ */
+export const SETTINGS = {
+  port: { env: 'PORT', default: 3000, parse: parseInteger(0, 65_535), doc: 'TCP port to listen on' },
+  host: { env: 'HOST', default: 'localhost', parse: parseString, doc: 'Address to listen on' },
+  issuer: {
+    env: 'TESSERA_ISSUER',
+    default: undefined,
+    parse: parseIssuer,
+    doc: 'Issuer URL (`iss`); default http://localhost:<port>',
+  },
+  dataDir: {
+    env: 'TESSERA_DATA_DIR',
+    default: './data',
+    parse: parseString,
+    doc: 'Directory for SQLite and key files',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    default: undefined,
+    parse: parseString,
+    doc: '`sqlite:<path>` or `postgres://…`; default sqlite:<dataDir>/tessera.db',
+  },
+  adminToken: {
+    env: 'TESSERA_ADMIN_TOKEN',
+    default: undefined,
+    parse: parseString,
+    doc: 'Bearer token for /admin and registration; generated into <dataDir>/admin-token when absent',
+  },
+  masterKey: {
+    env: 'TESSERA_MASTER_KEY',
+    default: undefined,
+    parse: parseString,
+    doc: '32-byte key (base64url) sealing private keys at rest',
+  },
+  masterKeyFile: {
+    env: 'TESSERA_MASTER_KEY_FILE',
+    default: undefined,
+    parse: parseString,
+    doc: 'File holding the master key; default <dataDir>/master-key (created 0600 on first run)',
+  },
+  accessTokenLifetime: {
+    env: 'TESSERA_ACCESS_TOKEN_LIFETIME',
+    default: 900,
+    parse: parseDuration(60, 3600),
+    doc: 'Access-token lifetime, 1–60 minutes',
+  },
+  signingAlg: {
+    env: 'TESSERA_SIGNING_ALG',
+    default: 'ES256',
+    parse: parseAlgorithm,
+    doc: 'JWS algorithm of the signing keys',
+  },
+  rotationPeriod: {
+    env: 'TESSERA_ROTATION_PERIOD',
+    default: 7 * 86_400,
+    parse: parseDuration(60, 366 * 86_400),
+    doc: 'How long a key signs before the next one takes over',
+  },
+  publishLead: {
+    env: 'TESSERA_PUBLISH_LEAD',
+    default: 3600,
+    parse: parseDuration(1, 30 * 86_400),
+    doc: 'How long the next key is published before it signs (must exceed jwksMaxAge)',
+  },
+  retirePeriod: {
+    env: 'TESSERA_RETIRE_PERIOD',
+    default: undefined,
+    parse: parseDuration(1, 30 * 86_400),
+    doc: 'How long a retired key stays published; default and minimum: token lifetime + clock tolerance',
+  },
+  clockTolerance: {
+    env: 'TESSERA_CLOCK_TOLERANCE',
+    default: 60,
+    parse: parseDuration(0, 300),
+    doc: 'Leeway for exp/iat checks, also added to how long retired keys stay published',
+  },
+  jwksMaxAge: {
+    env: 'TESSERA_JWKS_MAX_AGE',
+    default: 300,
+    parse: parseDuration(0, 86_400),
+    doc: 'Cache-Control max-age of the JWKS (must be below publishLead)',
+  },
+  keyReloadInterval: {
+    env: 'TESSERA_KEY_RELOAD_INTERVAL',
+    default: 5,
+    parse: parseDuration(0.05, 60),
+    doc: 'How often each instance reloads keys and runs the rotation schedule',
+  },
+  assertionMaxLifetime: {
+    env: 'TESSERA_ASSERTION_MAX_LIFETIME',
+    default: 300,
+    parse: parseDuration(1, 3600),
+    doc: 'Longest accepted exp − now for private_key_jwt client assertions',
+  },
+  rateLimitPerClient: {
+    env: 'TESSERA_RATE_LIMIT_CLIENT',
+    default: 200,
+    parse: parseInteger(0, 1_000_000),
+    doc: 'Token requests per second per client (0 disables)',
+  },
+  rateLimitPerAddress: {
+    env: 'TESSERA_RATE_LIMIT_ADDRESS',
+    default: 1000,
+    parse: parseInteger(0, 1_000_000),
+    doc: 'Token requests per second per client address (0 disables)',
+  },
+  bodyLimit: {
+    env: 'TESSERA_BODY_LIMIT',
+    default: 65_536,
+    parse: parseInteger(1024, 10_485_760),
+    doc: 'Largest accepted request body, in bytes',
+  },
+  allowHttpJwksUri: {
+    env: 'TESSERA_ALLOW_HTTP_JWKS_URI',
+    default: false,
+    parse: parseBoolean,
+    doc: 'Accept http: jwks_uri for private_key_jwt clients (loopback tests only; keys fetched in clear can be swapped)',
+  },
+  logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
+} as const
+
+export type SettingName = keyof typeof SETTINGS

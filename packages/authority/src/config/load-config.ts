@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { SETTINGS, type SettingName } from './defaults.js'
+import { SettingError } from './parsers.js'
+
+/** The validated, frozen configuration every other module receives. */
+export interface AuthorityConfig {
+  readonly port: number
+  readonly host: string
+  readonly issuer: string
+  readonly dataDir: string
+  readonly databaseUrl: string
+  readonly adminToken: string | undefined
+  readonly masterKey: string | undefined
+  readonly masterKeyFile: string | undefined
+  /** Seconds. */
+  readonly accessTokenLifetime: number
+  readonly signingAlg: string
+  readonly rotationPeriod: number
+  readonly publishLead: number
+  readonly retirePeriod: number
+  readonly clockTolerance: number
+  readonly jwksMaxAge: number
+  readonly keyReloadInterval: number
+  readonly assertionMaxLifetime: number
+  readonly rateLimitPerClient: number
+  readonly rateLimitPerAddress: number
+  readonly bodyLimit: number
+  readonly allowHttpJwksUri: boolean
+  readonly logLevel: string
+}
+
+/** A configuration problem; start-up stops with this message, which names the setting. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+export type ConfigInput = Partial<Record<SettingName, unknown>>
+
+function readConfigFile(path: string): ConfigInput {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new ConfigError(`TESSERA_CONFIG: cannot read ${path} as JSON (${(error as Error).message})`)
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`TESSERA_CONFIG: ${path} must hold a JSON object`)
+  }
+  for (const key of Object.keys(parsed)) {
+    if (!Object.hasOwn(SETTINGS, key))
+      throw new ConfigError(`TESSERA_CONFIG: unknown setting "${key}" in ${path}`)
+  }
+  return parsed as ConfigInput
+}
+
+/**
+ * Builds the configuration from defaults, the optional JSON file named by TESSERA_CONFIG, the
+ * environment, and `overrides` (for tests and embedding), in that order of precedence, lowest first.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ConfigInput = {},
+): AuthorityConfig {
+  const file = env.TESSERA_CONFIG ? readConfigFile(env.TESSERA_CONFIG) : {}
+  const values: Record<string, unknown> = {}
+  for (const [name, spec] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {
+    const fromEnv = env[spec.env]
+    const raw = Object.hasOwn(overrides, name)
+      ? overrides[name]
+      : fromEnv !== undefined && fromEnv !== ''
+        ? fromEnv
+        : Object.hasOwn(file, name)
+          ? file[name]
+          : undefined
+    if (raw === undefined) {
+      values[name] = spec.default
+      continue
+    }
+    try {
+      values[name] = spec.parse(raw as never)
+    } catch (error) {
+      if (!(error instanceof SettingError)) throw error
+      throw new ConfigError(
+        `invalid setting "${name}" (${spec.env}=${JSON.stringify(raw)}): ${error.message}`,
+      )
+    }
+  }
+  return finish(values)
+}
+
+function finish(values: Record<string, unknown>): AuthorityConfig {
+  const port = values.port as number
+  const dataDir = resolve(values.dataDir as string)
+  const accessTokenLifetime = values.accessTokenLifetime as number
+  const clockTolerance = values.clockTolerance as number
+  const minimumRetire = accessTokenLifetime + clockTolerance
+  const retirePeriod = (values.retirePeriod as number | undefined) ?? minimumRetire
+  const config: AuthorityConfig = {
+    ...(values as unknown as AuthorityConfig),
+    issuer: (values.issuer as string | undefined) ?? `http://localhost:${port}`,
+    dataDir,
+    databaseUrl: (values.databaseUrl as string | undefined) ?? `sqlite:${join(dataDir, 'tessera.db')}`,
+    retirePeriod,
+  }
+  // Cross-setting rules: each one is what keeps a rotation free of failed verifications.
+  if (retirePeriod < minimumRetire) {
+    throw new ConfigError(
+      `invalid setting "retirePeriod" (TESSERA_RETIRE_PERIOD): must be at least accessTokenLifetime + clockTolerance (${minimumRetire}s), or tokens signed by a retired key would outlive it`,
+    )
+  }
+  if (config.jwksMaxAge >= config.publishLead) {
+    throw new ConfigError(
+      `invalid setting "jwksMaxAge" (TESSERA_JWKS_MAX_AGE): must be below publishLead (${config.publishLead}s), so caches see the next key before it signs`,
+    )
+  }
+  if (config.publishLead >= config.rotationPeriod) {
+    throw new ConfigError(
+      `invalid setting "publishLead" (TESSERA_PUBLISH_LEAD): must be below rotationPeriod (${config.rotationPeriod}s)`,
+    )
+  }
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(config.databaseUrl)) {
+    throw new ConfigError(
+      'invalid setting "databaseUrl" (DATABASE_URL): must start with sqlite: or postgres://',
+    )
+  }
+  return Object.freeze(config)
+}

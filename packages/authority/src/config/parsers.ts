@@ -1,0 +1,89 @@
+import { SIGNING_ALGORITHMS } from '@tessera/jose'
+
+/** Thrown by a parser; load-config prefixes the setting and environment name. */
+export class SettingError extends Error {}
+
+const UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }
+
+export function parseString(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.length === 0) throw new SettingError('must be a non-empty string')
+  return raw
+}
+
+export function parseInteger(min: number, max: number): (raw: unknown) => number {
+  return (raw) => {
+    const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new SettingError(`must be an integer from ${min} to ${max}`)
+    }
+    return value
+  }
+}
+
+function describeSeconds(seconds: number): string {
+  if (seconds >= 86_400 && seconds % 86_400 === 0) return `${seconds / 86_400}d`
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600}h`
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60}m`
+  return `${seconds}s`
+}
+
+/** A duration in seconds: a number, a numeric string, or "<n><s|m|h|d|w>". */
+export function parseDuration(min: number, max: number): (raw: unknown) => number {
+  return (raw) => {
+    let seconds: number | undefined
+    if (typeof raw === 'number') seconds = raw
+    else if (typeof raw === 'string') {
+      const match = /^(\d+(?:\.\d+)?)\s*([smhdw]?)$/.exec(raw.trim())
+      if (match) seconds = Number(match[1]) * (UNITS[match[2] || 's'] ?? 1)
+    }
+    if (seconds === undefined || !Number.isFinite(seconds) || seconds < min || seconds > max) {
+      throw new SettingError(
+        `must be a duration from ${describeSeconds(min)} to ${describeSeconds(max)} (seconds, or like "15m")`,
+      )
+    }
+    return seconds
+  }
+}
+
+/** Asymmetric JWS algorithms only: the JWKS publishes public keys. */
+export const ALLOWED_ALGORITHMS: readonly string[] = SIGNING_ALGORITHMS.filter(
+  (alg) => !alg.startsWith('HS') && alg !== 'none',
+)
+
+export function parseAlgorithm(raw: unknown): string {
+  if (typeof raw !== 'string' || !ALLOWED_ALGORITHMS.includes(raw)) {
+    throw new SettingError(`must be one of ${ALLOWED_ALGORITHMS.join(', ')}`)
+  }
+  return raw
+}
+
+export function parseIssuer(raw: unknown): string {
+  if (typeof raw !== 'string') throw new SettingError('must be a URL')
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new SettingError('must be an absolute URL')
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new SettingError('must use https (http only for localhost)')
+  }
+  // RFC 8414 §2: the issuer has no query or fragment.
+  if (url.search || url.hash) throw new SettingError('must not have a query or fragment')
+  return raw.replace(/\/+$/, '')
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export function parseLogLevel(raw: unknown): string {
+  if (typeof raw !== 'string' || !LEVELS.includes(raw))
+    throw new SettingError(`must be one of ${LEVELS.join(', ')}`)
+  return raw
+}
+
+export function parseBoolean(raw: unknown): boolean {
+  if (raw === true || raw === 'true' || raw === '1') return true
+  if (raw === false || raw === 'false' || raw === '0') return false
+  throw new SettingError('must be true or false')
+}

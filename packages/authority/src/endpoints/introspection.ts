@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify'
+import { authenticateClient } from '../clients/authenticate-client.js'
+import { createAccessTokenVerifier } from '../keys/access-token-verifier.js'
+import type { AuthorityContext } from '../lib/context.js'
+import { PATHS } from '../lib/context.js'
+import { formOf } from '../lib/form-body.js'
+import { OAuthError } from '../lib/oauth-error.js'
+
+/** RFC 7662 token introspection, for the access tokens this authority issued. */
+export function registerIntrospection(app: FastifyInstance, ctx: AuthorityContext): void {
+  const verify = createAccessTokenVerifier(ctx)
+  app.post(PATHS.introspection, async (request, reply) => {
+    // §2.1: a form-encoded POST with `token` (and an optional `token_type_hint`, which we need not use).
+    const form = formOf(request.body, request.headers['content-type'])
+    // §2.1: the caller is an authenticated client.
+    await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
+    if (!form.token) throw new OAuthError('invalid_request', '"token" is required')
+    // §2.2: anything not currently valid — bad signature, expired, revoked key, revoked token — is
+    // just `active: false`, with no hint why.
+    const payload = await verify(form.token)
+    const active = payload !== undefined && !(await ctx.storage.isTokenRevoked(payload.jti as string))
+    reply.header('cache-control', 'no-store')
+    if (!active || !payload) return { active: false }
+    return {
+      active: true,
+      scope: payload.scope,
+      client_id: payload.client_id,
+      token_type: 'Bearer',
+      exp: payload.exp,
+      iat: payload.iat,
+      sub: payload.sub,
+      aud: payload.aud,
+      iss: payload.iss,
+      jti: payload.jti,
+    }
+  })
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify'
+import { authenticateClient } from '../clients/authenticate-client.js'
+import { createAccessTokenVerifier } from '../keys/access-token-verifier.js'
+import type { AuthorityContext } from '../lib/context.js'
+import { PATHS } from '../lib/context.js'
+import { formOf } from '../lib/form-body.js'
+import { OAuthError } from '../lib/oauth-error.js'
+
+/** RFC 7009 token revocation for access tokens: a revoked token is inactive until it expires. */
+export function registerRevocation(app: FastifyInstance, ctx: AuthorityContext): void {
+  const verify = createAccessTokenVerifier(ctx)
+  app.post(PATHS.revocation, async (request, reply) => {
+    // §2.1: form-encoded POST with `token`, from an authenticated client.
+    const form = formOf(request.body, request.headers['content-type'])
+    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
+    if (!form.token) throw new OAuthError('invalid_request', '"token" is required')
+    const payload = await verify(form.token)
+    // §2.2: an invalid or expired token needs no revoking; the answer is 200 all the same.
+    if (payload !== undefined) {
+      // §2.1: a client may revoke only tokens issued to it.
+      if (payload.client_id !== client.clientId) {
+        throw new OAuthError('unauthorized_client', 'the token was not issued to this client')
+      }
+      const expiresAt = ((payload.exp as number) + ctx.config.clockTolerance) * 1000
+      await ctx.storage.revokeToken(payload.jti as string, expiresAt)
+      ctx.audit.record('token.revoked', client.clientId, { jti: payload.jti })
+    }
+    return reply.header('cache-control', 'no-store').code(200).send()
+  })
+}

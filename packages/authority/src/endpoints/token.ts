@@ -1,0 +1,46 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { authenticateClient } from '../clients/authenticate-client.js'
+import { GRANTS } from '../grants/index.js'
+import type { AuthorityContext } from '../lib/context.js'
+import { PATHS } from '../lib/context.js'
+import { type FormBody, formOf } from '../lib/form-body.js'
+import { OAuthError } from '../lib/oauth-error.js'
+import type { RateLimiter } from '../lib/rate-limit.js'
+
+function limit(limiter: RateLimiter, key: string): void {
+  const retryAfter = limiter.take(key)
+  if (retryAfter > 0) {
+    throw new OAuthError('slow_down', 'too many token requests', {
+      headers: { 'retry-after': String(retryAfter) },
+    })
+  }
+}
+
+/** RFC 6749 §4: the grant handler for `grant_type`, from the map; unknown types are refused. */
+function selectGrant(form: FormBody) {
+  const grantType = form.grant_type
+  if (!grantType) throw new OAuthError('invalid_request', '"grant_type" is required')
+  const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined
+  if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type "${grantType}" is not supported`)
+  return grant
+}
+
+/**
+ * The token endpoint (RFC 6749 §3.2), read top to bottom as the RFC's processing rules.
+ */
+export function registerToken(app: FastifyInstance, ctx: AuthorityContext): void {
+  app.post(PATHS.token, async (request: FastifyRequest, reply: FastifyReply) => {
+    // §3.2: parameters arrive form-encoded in the body of a POST.
+    const form = formOf(request.body, request.headers['content-type'])
+    // Refuse floods before spending a hash or a signature verification on them.
+    limit(ctx.limits.perAddress, request.ip)
+    // §3.2.1, §2.3: confidential clients authenticate with the registered method.
+    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
+    limit(ctx.limits.perClient, client.clientId)
+    // §4: dispatch on grant_type.
+    const grant = selectGrant(form)
+    const response = await grant(ctx, client, form)
+    // §5.1: token responses must not be cached.
+    return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response)
+  })
+}

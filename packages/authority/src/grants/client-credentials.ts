@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto'
+import { isAbsoluteUri, parseScope } from '../clients/client-metadata.js'
+import type { Client } from '../clients/client-registry.js'
+import type { AuthorityContext } from '../lib/context.js'
+import type { FormBody } from '../lib/form-body.js'
+import { OAuthError } from '../lib/oauth-error.js'
+import type { TokenResponse } from './index.js'
+
+/** RFC 6749 §3.3: the requested scopes, all registered for the client; none requested means all. */
+function resolveScope(client: Client, requested: string | undefined): string[] {
+  if (requested === undefined) return [...client.scopes]
+  const scopes = parseScope(requested)
+  const refused = scopes.filter((scope) => !client.scopes.has(scope))
+  if (refused.length > 0)
+    throw new OAuthError('invalid_scope', `scope not allowed for this client: ${refused.join(' ')}`)
+  return scopes
+}
+
+/** RFC 8707 §2: the resource becomes the audience; without one, the client's default or the issuer. */
+function resolveAudience(ctx: AuthorityContext, client: Client, resource: string | undefined): string {
+  const registered = client.metadata.resources
+  if (resource === undefined) return registered?.[0] ?? ctx.config.issuer
+  if (!isAbsoluteUri(resource))
+    throw new OAuthError('invalid_target', '"resource" must be an absolute URI without a fragment')
+  if (registered !== undefined && !registered.includes(resource)) {
+    throw new OAuthError('invalid_target', 'this client may not request tokens for that resource')
+  }
+  return resource
+}
+
+/**
+ * RFC 6749 §4.4 client credentials: the client is already authenticated; issue an RFC 9068 access
+ * token for its scope and audience, signed on the thread pool by the current key.
+ */
+export async function clientCredentials(
+  ctx: AuthorityContext,
+  client: Client,
+  form: FormBody,
+): Promise<TokenResponse> {
+  const scopes = resolveScope(client, form.scope)
+  const audience = resolveAudience(ctx, client, form.resource)
+  const signing = ctx.keys.ring.signing
+  if (!signing) throw new OAuthError('server_error', 'no signing key is available', { status: 503 })
+  const iat = Math.floor(ctx.clock.now() / 1000)
+  const lifetime = ctx.config.accessTokenLifetime
+  const jti = randomUUID()
+  const scope = scopes.join(' ')
+  // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; sub is the client itself here.
+  const claims: Record<string, unknown> = {
+    iss: ctx.config.issuer,
+    sub: client.clientId,
+    aud: audience,
+    client_id: client.clientId,
+    iat,
+    exp: iat + lifetime,
+    jti,
+  }
+  if (scope) claims.scope = scope
+  const accessToken = await signing.sign(claims)
+  ctx.audit.record('token.issued', client.clientId, { jti, kid: signing.kid, aud: audience })
+  const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime }
+  if (scope) response.scope = scope
+  return response
+}

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto'
+import { createJWTSigner, importJWKSync, type JWK, type JWTSigner, type Key } from '@tessera/jose'
+import type { KeyRecord } from '../storage/types.js'
+import type { Sealer } from './seal.js'
+
+export interface SigningKey {
+  readonly kid: string
+  readonly alg: string
+  /** Signs RFC 9068 access tokens on the thread pool (`typ: at+jwt`, `kid` in the header). */
+  readonly sign: JWTSigner
+}
+
+export interface JWKSDocument {
+  readonly body: string
+  readonly etag: string
+}
+
+/**
+ * An immutable snapshot of the key set as one instance serves it: the signing key, the published
+ * public keys, and the JWKS body with its ETag, computed once per change rather than per request.
+ */
+export class KeyRing {
+  readonly records: readonly KeyRecord[]
+  readonly signing: SigningKey | undefined
+  readonly jwks: JWKSDocument
+  /** Keys that verify this authority's tokens: next, current and retired (revoked ones never). */
+  readonly #published: ReadonlyMap<string, Key>
+  readonly #revoked: ReadonlySet<string>
+  /** Identifies the snapshot: the kids and states it was built from. */
+  readonly fingerprint: string
+
+  constructor(records: readonly KeyRecord[], signing: SigningKey | undefined, previous?: KeyRing) {
+    this.records = records
+    this.fingerprint = KeyRing.fingerprintOf(records)
+    const published = new Map<string, Key>()
+    const jwks: JWK[] = []
+    const revoked = new Set<string>()
+    for (const record of records) {
+      if (record.state === 'revoked') {
+        revoked.add(record.kid)
+        continue
+      }
+      const jwk = JSON.parse(record.publicJwk) as JWK
+      published.set(record.kid, previous?.verificationKey(record.kid) ?? importJWKSync(jwk, record.alg))
+      jwks.push(jwk)
+    }
+    this.#published = published
+    this.#revoked = revoked
+    const body = JSON.stringify({ keys: jwks })
+    this.jwks = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` }
+
+    this.signing = signing
+  }
+
+  static fingerprintOf(records: readonly KeyRecord[]): string {
+    return records.map((record) => `${record.kid}:${record.state}`).join(',')
+  }
+
+  static async signerFor(record: KeyRecord, sealer: Sealer): Promise<SigningKey> {
+    const privateKey = importJWKSync(
+      JSON.parse(await sealer.unseal(record.sealedPrivateKey)) as JWK,
+      record.alg,
+    )
+    const sign = createJWTSigner({ key: privateKey, alg: record.alg, kid: record.kid, typ: 'at+jwt' })
+    return { kid: record.kid, alg: record.alg, sign }
+  }
+
+  /** The public key for a token's `kid`, if it is published (not revoked, not removed). */
+  verificationKey(kid: unknown): Key | undefined {
+    return typeof kid === 'string' ? this.#published.get(kid) : undefined
+  }
+
+  isRevoked(kid: string): boolean {
+    return this.#revoked.has(kid)
+  }
+
+  get algorithms(): string[] {
+    return [...new Set(this.records.map((record) => record.alg))]
+  }
+}

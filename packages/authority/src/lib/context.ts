@@ -1,0 +1,39 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { ClientAuthContext } from '../clients/authenticate-client.js'
+import type { ClientRegistry } from '../clients/client-registry.js'
+import type { AuthorityConfig } from '../config/load-config.js'
+import type { KeyManager } from '../keys/key-manager.js'
+import type { Storage } from '../storage/types.js'
+import type { AuditLog } from './audit.js'
+import type { Clock } from './clock.js'
+import type { RateLimiter } from './rate-limit.js'
+
+/** Endpoint paths, relative to the issuer; the metadata document is built from this table. */
+export const PATHS = {
+  metadata: '/.well-known/oauth-authorization-server',
+  openidConfiguration: '/.well-known/openid-configuration',
+  jwks: '/.well-known/jwks.json',
+  token: '/oauth/token',
+  introspection: '/oauth/introspect',
+  revocation: '/oauth/revoke',
+  registration: '/oauth/register',
+  admin: '/admin',
+} as const
+
+/** Everything an endpoint may use; built once by createAuthority. */
+export interface AuthorityContext {
+  readonly config: AuthorityConfig
+  readonly clock: Clock
+  readonly storage: Storage
+  readonly keys: KeyManager
+  readonly clients: ClientRegistry
+  readonly clientAuth: ClientAuthContext
+  readonly audit: AuditLog
+  readonly log: FastifyBaseLogger
+  readonly adminToken: string
+  readonly limits: { readonly perClient: RateLimiter; readonly perAddress: RateLimiter }
+}
+
+export function endpointUrl(config: AuthorityConfig, path: string): string {
+  return `${config.issuer}${path}`
+}

@@ -1,0 +1,171 @@
+import { hkdfSync, randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
+import { registerAdmin } from './admin/routes.js'
+import type { ClientAuthContext } from './clients/authenticate-client.js'
+import { ClientRegistry } from './clients/client-registry.js'
+import { SecretHasher } from './clients/client-secret.js'
+import type { AuthorityConfig } from './config/load-config.js'
+import { registerIntrospection } from './endpoints/introspection.js'
+import { registerJwks } from './endpoints/jwks.js'
+import { registerMetadata } from './endpoints/metadata.js'
+import { registerRegistration } from './endpoints/registration.js'
+import { registerRevocation } from './endpoints/revocation.js'
+import { registerToken } from './endpoints/token.js'
+import { KeyManager } from './keys/key-manager.js'
+import { loadMasterKey, type MasterKey, openSealer } from './keys/master-key.js'
+import { AuditLog } from './lib/audit.js'
+import { type Clock, systemClock } from './lib/clock.js'
+import { type AuthorityContext, endpointUrl, PATHS } from './lib/context.js'
+import { registerFormParser } from './lib/form-body.js'
+import { OAuthError } from './lib/oauth-error.js'
+import { RateLimiter } from './lib/rate-limit.js'
+import { createStorage } from './storage/create-storage.js'
+import type { Storage } from './storage/types.js'
+
+export interface CreateAuthorityOptions {
+  config: AuthorityConfig
+  clock?: Clock
+  /** Storage to use instead of opening config.databaseUrl (the caller then closes it). */
+  storage?: Storage
+}
+
+export interface Authority {
+  readonly app: FastifyInstance
+  readonly context: AuthorityContext
+  readonly masterKey: MasterKey
+  readonly adminTokenGenerated: boolean
+  /** Listens on config.host:config.port; returns the base URL. */
+  listen(): Promise<string>
+  close(): Promise<void>
+}
+
+/** The admin token from configuration, else <dataDir>/admin-token, created (0600) on first run. */
+function loadAdminToken(config: AuthorityConfig): { token: string; generated: boolean } {
+  if (config.adminToken !== undefined) return { token: config.adminToken, generated: false }
+  const path = join(config.dataDir, 'admin-token')
+  if (existsSync(path)) return { token: readFileSync(path, 'utf8').trim(), generated: false }
+  mkdirSync(config.dataDir, { recursive: true })
+  const token = randomBytes(32).toString('base64url')
+  writeFileSync(path, `${token}\n`, { mode: 0o600, flag: 'wx' })
+  return { token, generated: true }
+}
+
+function sendError(error: FastifyError | OAuthError, log: FastifyBaseLogger) {
+  if (error instanceof OAuthError) {
+    if (error.status >= 500) log.error({ err: error }, error.message)
+    return { status: error.status, headers: error.headers, body: error.toJSON() }
+  }
+  const status = error.statusCode ?? 500
+  if (status >= 400 && status < 500) {
+    // Fastify's own 4xx (bad JSON, wrong media type, body too large): the standard body, same status.
+    return { status, headers: {}, body: { error: 'invalid_request', error_description: error.message } }
+  }
+  log.error({ err: error }, 'request failed')
+  return { status: 500, headers: {}, body: { error: 'server_error', error_description: 'internal error' } }
+}
+
+/**
+ * Builds the authority: storage (migrated), master key and sealer, keys (first ones created on a
+ * fresh database), clients and every endpoint. Call listen() to serve.
+ */
+export async function createAuthority(options: CreateAuthorityOptions): Promise<Authority> {
+  const { config } = options
+  const clock = options.clock ?? systemClock
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    // The per-address rate limit keys on the socket address; X-Forwarded-For is not trusted by default.
+    trustProxy: false,
+  })
+  const storage = options.storage ?? createStorage(config.databaseUrl)
+  try {
+    await storage.migrate()
+    const masterKey = loadMasterKey(config)
+    const sealer = await openSealer(storage, masterKey)
+    const { token: adminToken, generated } = loadAdminToken(config)
+    const audit = new AuditLog(storage, clock, app.log)
+    const keys = new KeyManager({ storage, sealer, config, clock, log: app.log, audit })
+    const hasher = new SecretHasher(
+      new Uint8Array(
+        hkdfSync('sha256', masterKey.bytes, new Uint8Array(0), 'tessera client secret hmac', 32),
+      ),
+    )
+    const clients = new ClientRegistry(storage, clock, hasher, { allowHttpJwksUri: config.allowHttpJwksUri })
+    const clientAuth: ClientAuthContext = {
+      find: (clientId) => clients.find(clientId),
+      matchesSecret: (secret, hash) => hasher.matches(secret, hash),
+      useOnce: (id, expiresAt) => storage.useOnce(id, expiresAt),
+      issuer: config.issuer,
+      tokenEndpoint: endpointUrl(config, PATHS.token),
+      clockTolerance: config.clockTolerance,
+      assertionMaxLifetime: config.assertionMaxLifetime,
+      now: () => clock.now(),
+      date: clock.date,
+    }
+    const limits = {
+      perClient: new RateLimiter(config.rateLimitPerClient),
+      perAddress: new RateLimiter(config.rateLimitPerAddress),
+    }
+    const context: AuthorityContext = {
+      config,
+      clock,
+      storage,
+      keys,
+      clients,
+      clientAuth,
+      audit,
+      log: app.log,
+      adminToken,
+      limits,
+    }
+    await keys.start()
+    audit.start()
+    const purge = setInterval(() => {
+      storage
+        .purgeExpired(clock.now())
+        .catch((error: unknown) => app.log.error({ err: error }, 'purge failed'))
+    }, 60_000)
+    purge.unref()
+
+    registerFormParser(app)
+    app.setErrorHandler((error: FastifyError | OAuthError, _request, reply) => {
+      const { status, headers, body } = sendError(error, app.log)
+      reply.code(status).headers(headers).header('cache-control', 'no-store').send(body)
+    })
+    app.setNotFoundHandler((_request, reply) => {
+      reply.code(404).send({ error: 'invalid_request', error_description: 'no such endpoint' })
+    })
+    registerMetadata(app, context)
+    registerJwks(app, context)
+    registerToken(app, context)
+    registerIntrospection(app, context)
+    registerRevocation(app, context)
+    registerRegistration(app, context)
+    registerAdmin(app, context)
+
+    let closed = false
+    return {
+      app,
+      context,
+      masterKey,
+      adminTokenGenerated: generated,
+      async listen() {
+        return app.listen({ port: config.port, host: config.host })
+      },
+      async close() {
+        if (closed) return
+        closed = true
+        clearInterval(purge)
+        await app.close()
+        await keys.stop()
+        await audit.stop()
+        if (!options.storage) await storage.close()
+      },
+    }
+  } catch (error) {
+    if (!options.storage) await storage.close()
+    throw error
+  }
+}

@@ -1,0 +1,215 @@
+import { type Kysely, Migrator } from 'kysely'
+import { migrationProvider } from './migrations.js'
+import type { Database } from './schema.js'
+import type { AuditEvent, ClientRecord, KeyRecord, KeyState, KeyTransition, Storage } from './types.js'
+
+type KeyRow = Database['signing_keys']
+type ClientRow = Database['clients']
+
+const toKey = (row: KeyRow): KeyRecord => ({
+  kid: row.kid,
+  alg: row.alg,
+  state: row.state as KeyState,
+  publicJwk: row.public_jwk,
+  sealedPrivateKey: row.sealed_private_key,
+  createdAt: Number(row.created_at),
+  activatedAt: row.activated_at === null ? null : Number(row.activated_at),
+  retiredAt: row.retired_at === null ? null : Number(row.retired_at),
+})
+
+const toClient = (row: ClientRow): ClientRecord => ({
+  clientId: row.client_id,
+  metadata: row.metadata,
+  tokenEndpointAuthMethod: row.token_endpoint_auth_method,
+  secretHash: row.secret_hash,
+  disabled: Number(row.disabled) === 1,
+  createdAt: Number(row.created_at),
+})
+
+/** A transition lost to another instance; rolls the transaction back. */
+class TransitionConflict extends Error {}
+
+/** The Storage interface over Kysely; the dialect differences live in create-storage and migrations. */
+export class KyselyStorage implements Storage {
+  readonly dialect: 'sqlite' | 'postgres'
+  readonly #db: Kysely<Database>
+
+  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
+    this.#db = db
+    this.dialect = dialect
+  }
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.#db, provider: migrationProvider(this.dialect) })
+    const { error } = await migrator.migrateToLatest()
+    if (error) throw error
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy()
+  }
+
+  async getMeta(name: string): Promise<string | undefined> {
+    const row = await this.#db.selectFrom('meta').select('value').where('name', '=', name).executeTakeFirst()
+    return row?.value
+  }
+
+  async initMeta(name: string, value: string): Promise<string> {
+    await this.#db
+      .insertInto('meta')
+      .values({ name, value })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute()
+    return (await this.getMeta(name)) as string
+  }
+
+  async listKeys(): Promise<KeyRecord[]> {
+    const rows = await this.#db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute()
+    return rows.map(toKey)
+  }
+
+  async insertKey(key: KeyRecord): Promise<void> {
+    await this.#db
+      .insertInto('signing_keys')
+      .values({
+        kid: key.kid,
+        alg: key.alg,
+        state: key.state,
+        public_jwk: key.publicJwk,
+        sealed_private_key: key.sealedPrivateKey,
+        created_at: key.createdAt,
+        activated_at: key.activatedAt,
+        retired_at: key.retiredAt,
+      })
+      .execute()
+  }
+
+  async transitionKeys(transitions: readonly KeyTransition[]): Promise<boolean> {
+    try {
+      await this.#db.transaction().execute(async (trx) => {
+        for (const { kid, from, to, at } of transitions) {
+          const set: Partial<KeyRow> = { state: to }
+          if (to === 'current') set.activated_at = at
+          if (to === 'retired' || to === 'revoked') set.retired_at = at
+          const result = await trx
+            .updateTable('signing_keys')
+            .set(set)
+            .where('kid', '=', kid)
+            .where('state', '=', from)
+            .executeTakeFirst()
+          if (Number(result.numUpdatedRows) !== 1) throw new TransitionConflict()
+        }
+      })
+      return true
+    } catch (error) {
+      if (error instanceof TransitionConflict) return false
+      throw error
+    }
+  }
+
+  async deleteKey(kid: string): Promise<void> {
+    await this.#db.deleteFrom('signing_keys').where('kid', '=', kid).execute()
+  }
+
+  async acquireLease(name: string, holder: string, now: number, until: number): Promise<boolean> {
+    // Insert when absent; otherwise take over only if we hold it already or it has lapsed. The
+    // conditional update is atomic in both dialects, so exactly one contender wins.
+    await this.#db
+      .insertInto('leases')
+      .values({ name, holder: '', expires_at: 0 })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute()
+    const result = await this.#db
+      .updateTable('leases')
+      .set({ holder, expires_at: until })
+      .where('name', '=', name)
+      .where((eb) => eb.or([eb('holder', '=', holder), eb('expires_at', '<=', now)]))
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  async insertClient(client: ClientRecord): Promise<void> {
+    await this.#db
+      .insertInto('clients')
+      .values({
+        client_id: client.clientId,
+        metadata: client.metadata,
+        token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+        secret_hash: client.secretHash,
+        disabled: client.disabled ? 1 : 0,
+        created_at: client.createdAt,
+      })
+      .execute()
+  }
+
+  async findClient(clientId: string): Promise<ClientRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('clients')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .executeTakeFirst()
+    return row ? toClient(row) : undefined
+  }
+
+  async listClients(): Promise<ClientRecord[]> {
+    return (await this.#db.selectFrom('clients').selectAll().orderBy('created_at').execute()).map(toClient)
+  }
+
+  async setClientDisabled(clientId: string, disabled: boolean): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('clients')
+      .set({ disabled: disabled ? 1 : 0 })
+      .where('client_id', '=', clientId)
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  async revokeToken(jti: string, expiresAt: number): Promise<void> {
+    await this.#db
+      .insertInto('revoked_tokens')
+      .values({ jti, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .execute()
+  }
+
+  async isTokenRevoked(jti: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('revoked_tokens')
+      .select('jti')
+      .where('jti', '=', jti)
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
+  async useOnce(id: string, expiresAt: number): Promise<boolean> {
+    const result = await this.#db
+      .insertInto('used_ids')
+      .values({ id, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst()
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1
+  }
+
+  async purgeExpired(now: number): Promise<void> {
+    await this.#db.deleteFrom('revoked_tokens').where('expires_at', '<', now).execute()
+    await this.#db.deleteFrom('used_ids').where('expires_at', '<', now).execute()
+  }
+
+  async appendAudit(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return
+    await this.#db
+      .insertInto('audit_log')
+      .values(events.map(({ at, event, subject, detail }) => ({ at, event, subject, detail })))
+      .execute()
+  }
+
+  async listAudit(limit: number): Promise<AuditEvent[]> {
+    const rows = await this.#db
+      .selectFrom('audit_log')
+      .select(['at', 'event', 'subject', 'detail'])
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map((row) => ({ ...row, at: Number(row.at) }))
+  }
+}

@@ -1,0 +1,26 @@
+/** Kysely table types; column names are snake_case in both dialects. */
+export interface Database {
+  meta: { name: string; value: string }
+  signing_keys: {
+    kid: string
+    alg: string
+    state: string
+    public_jwk: string
+    sealed_private_key: string
+    created_at: number
+    activated_at: number | null
+    retired_at: number | null
+  }
+  leases: { name: string; holder: string; expires_at: number }
+  clients: {
+    client_id: string
+    metadata: string
+    token_endpoint_auth_method: string
+    secret_hash: string | null
+    disabled: number
+    created_at: number
+  }
+  revoked_tokens: { jti: string; expires_at: number }
+  used_ids: { id: string; expires_at: number }
+  audit_log: { id: number | undefined; at: number; event: string; subject: string; detail: string }
+}
