@@ -3,7 +3,7 @@ import { JOSEError } from '../errors.js'
 import { getKeyManagementAlgorithm, type KeyManagementAlgorithm } from '../jwa/key-management-algorithms.js'
 import { getSigningAlgorithm } from '../jwa/signing-algorithms.js'
 import { MIN_RSA_BITS } from '../lib/assert-key.js'
-import { Key, type KeyBinding } from '../lib/key.js'
+import { Key, type KeyBinding, MAX_RSA_BITS } from '../lib/key.js'
 import { secretKeyFromBytes } from '../lib/key-input.js'
 
 export interface GenerateKeyPairOptions {
@@ -51,8 +51,13 @@ function encryptionKeySpec(alg: KeyManagementAlgorithm, options: GenerateKeyPair
 
 function rsaSpec(options: GenerateKeyPairOptions): NodeKeySpec {
   const modulusLength = options.modulusLength ?? MIN_RSA_BITS
-  if (!Number.isSafeInteger(modulusLength) || modulusLength < MIN_RSA_BITS || modulusLength % 8 !== 0) {
-    throw new TypeError(`"modulusLength" must be a multiple of 8 of at least ${MIN_RSA_BITS}`)
+  if (
+    !Number.isSafeInteger(modulusLength) ||
+    modulusLength < MIN_RSA_BITS ||
+    modulusLength > MAX_RSA_BITS ||
+    modulusLength % 8 !== 0
+  ) {
+    throw new TypeError(`"modulusLength" must be a multiple of 8 from ${MIN_RSA_BITS} to ${MAX_RSA_BITS}`)
   }
   return { type: 'rsa', modulusLength }
 }
@@ -66,8 +71,13 @@ function keySpec(alg: string, options: GenerateKeyPairOptions): NodeKeySpec {
     case 'rsa':
     case 'rsa-pss': {
       const modulusLength = options.modulusLength ?? MIN_RSA_BITS
-      if (!Number.isSafeInteger(modulusLength) || modulusLength < MIN_RSA_BITS || modulusLength % 8 !== 0) {
-        throw new TypeError(`"modulusLength" must be a multiple of 8 of at least ${MIN_RSA_BITS}`)
+      if (
+        !Number.isSafeInteger(modulusLength) ||
+        modulusLength < MIN_RSA_BITS ||
+        modulusLength > MAX_RSA_BITS ||
+        modulusLength % 8 !== 0
+      ) {
+        throw new TypeError(`"modulusLength" must be a multiple of 8 from ${MIN_RSA_BITS} to ${MAX_RSA_BITS}`)
       }
       return { type: 'rsa', modulusLength }
     }

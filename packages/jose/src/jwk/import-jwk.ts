@@ -6,7 +6,7 @@ import { MIN_RSA_BITS } from '../lib/assert-key.js'
 import { rsaPrivateKeyIsConsistent } from '../lib/backend/signing.js'
 import { decodeBase64url } from '../lib/base64url.js'
 import { isPlainObject } from '../lib/json.js'
-import { Key, type KeyBinding, type KeyOperation } from '../lib/key.js'
+import { Key, type KeyBinding, type KeyOperation, MAX_RSA_BITS } from '../lib/key.js'
 import { secretKeyFromBytes } from '../lib/key-input.js'
 import { isSmallOrderEdwardsPoint } from '../lib/small-order.js'
 import type { JWK } from './types.js'
@@ -142,6 +142,9 @@ function checkMembers(jwk: JWK): void {
       }
       if (n.length * 8 < MIN_RSA_BITS)
         throw new JOSEError('ERR_KEY_TOO_SHORT', `RSA keys must be at least ${MIN_RSA_BITS} bits`)
+      // Checked before OpenSSL parses the numbers; key.ts applies the same bounds to every other path.
+      if (n.length * 8 > MAX_RSA_BITS) invalid(`RSA keys must be at most ${MAX_RSA_BITS} bits`)
+      if (e.length > 4) invalid('"e" must be at most 32 bits')
       if (jwk.d !== undefined) for (const name of RSA_PRIVATE) member(jwk, name)
       return
     }

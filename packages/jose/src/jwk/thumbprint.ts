@@ -37,10 +37,11 @@ export async function calculateJwkThumbprint(
 }
 
 export function calculateJwkThumbprintSync(input: JWK | Key, digest: ThumbprintDigest = 'sha256'): string {
-  if (!(digest in URI_NAMES)) throw new TypeError('"digest" must be sha256, sha384 or sha512')
+  // Own members only here and below: `in` and plain lookups also find Object.prototype's members.
+  if (!Object.hasOwn(URI_NAMES, digest)) throw new TypeError('"digest" must be sha256, sha384 or sha512')
   const jwk = input instanceof Key ? exportJWKSync(input, { publicOnly: input.type === 'private' }) : input
   if (!isPlainObject(jwk)) throw new JOSEError('ERR_JWK_INVALID', 'a JWK must be an object')
-  const required = REQUIRED[jwk.kty as string]
+  const required = Object.hasOwn(REQUIRED, jwk.kty as string) ? REQUIRED[jwk.kty as string] : undefined
   if (!required) throw new JOSEError('ERR_JWK_INVALID', `unsupported "kty" ${JSON.stringify(jwk.kty)}`)
   const canonical: Record<string, string> = {}
   for (const name of required) {

@@ -37,17 +37,18 @@ export function createJWTSigner(options: CreateJWTSignerOptions): JWTSigner {
   const keyObject = keyObjectOf(key)
   const head = `${protectedPart}.`
 
+  // The signing input stays a string: the backend reads it as ASCII without a Buffer per token.
   const input = (claims: JWTPayload): string =>
     head + Buffer.from(JSON.stringify(build(claims)), 'utf8').toString('base64url')
 
   const signer = async (claims: JWTPayload): Promise<string> => {
     const signingInput = input(claims)
-    const signature = await signAsync(alg, keyObject, Buffer.from(signingInput, 'latin1'))
+    const signature = await signAsync(alg, keyObject, signingInput)
     return `${signingInput}.${signature.toString('base64url')}`
   }
   signer.sync = (claims: JWTPayload): string => {
     const signingInput = input(claims)
-    return `${signingInput}.${signSync(alg, keyObject, Buffer.from(signingInput, 'latin1')).toString('base64url')}`
+    return `${signingInput}.${signSync(alg, keyObject, signingInput).toString('base64url')}`
   }
   return signer
 }

@@ -107,7 +107,8 @@ export function assertCrit(
     if (!UNDERSTOOD.has(name) && !declared?.includes(name)) {
       throw new JOSEError('ERR_JOSE_CRIT_INVALID', `critical parameter "${name}" is not understood`)
     }
-    if (protectedHeader[name] === undefined) {
+    // Own members only: "constructor" and friends are found on Object.prototype otherwise.
+    if (!Object.hasOwn(protectedHeader, name) || protectedHeader[name] === undefined) {
       throw new JOSEError(
         'ERR_JOSE_CRIT_INVALID',
         `critical parameter "${name}" is not in the protected header`,

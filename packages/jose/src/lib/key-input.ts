@@ -1,7 +1,6 @@
 import { Buffer } from 'node:buffer'
 import { createSecretKey, KeyObject, type webcrypto } from 'node:crypto'
 import { Key, type KeyBinding } from './key.js'
-import { assertNotAsymmetricMaterial } from './secret-guard.js'
 
 /**
  * What the public functions accept as a key: a Key from this library, a node:crypto KeyObject, a
@@ -10,20 +9,23 @@ import { assertNotAsymmetricMaterial } from './secret-guard.js'
 export type KeyInput = Key | KeyObject | webcrypto.CryptoKey | Uint8Array | string
 
 const fromKeyObjects = new WeakMap<KeyObject, Key>()
-const fromBytes = new WeakMap<Uint8Array, Key>()
+// With a copy of the bytes each Key was made from: a buffer reused for another secret must not
+// keep verifying with the first one it held.
+const fromBytes = new WeakMap<Uint8Array, { key: Key; bytes: Buffer }>()
 // Secrets passed as strings cannot key a WeakMap; a small bounded map spares the hot path the guard.
 const fromStrings = new Map<string, Key>()
 const STRING_CACHE_LIMIT = 64
 
-/** Wraps secret bytes as a Key after refusing anything that looks like asymmetric key material. */
+/**
+ * Wraps secret bytes as a Key. The Key constructor refuses anything that looks like asymmetric key
+ * material (for every secret, however it was made), so it is not repeated here.
+ */
 export function secretKeyFromBytes(bytes: Uint8Array, binding?: KeyBinding): Key {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  assertNotAsymmetricMaterial(buffer)
   return new Key(createSecretKey(Buffer.from(buffer)), binding)
 }
 
 export function keyFromKeyObject(keyObject: KeyObject, binding?: KeyBinding): Key {
-  if (keyObject.type === 'secret') assertNotAsymmetricMaterial(keyObject.export())
   return new Key(keyObject, binding)
 }
 
@@ -44,11 +46,10 @@ export function toKey(input: unknown, option = 'key'): Key {
   }
   if (isCryptoKey(input)) return toKey(KeyObject.from(input), option)
   if (input instanceof Uint8Array) {
-    let key = fromBytes.get(input)
-    if (!key) {
-      key = secretKeyFromBytes(input)
-      fromBytes.set(input, key)
-    }
+    const cached = fromBytes.get(input)
+    if (cached?.bytes.equals(input)) return cached.key
+    const key = secretKeyFromBytes(input)
+    fromBytes.set(input, { key, bytes: Buffer.from(input) })
     return key
   }
   if (typeof input === 'string') {

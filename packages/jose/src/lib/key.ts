@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer'
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import { JOSEError } from '../errors.js'
+import { assertNotAsymmetricMaterial } from './secret-guard.js'
 import { isSmallOrderEdwardsPoint } from './small-order.js'
 
 export type KeyKind = 'secret' | 'public' | 'private'
@@ -39,6 +40,10 @@ const OKP_CURVES: Readonly<Record<string, string>> = {
   x25519: 'X25519',
   x448: 'X448',
 }
+
+/** OpenSSL's own ceiling for RSA operations; larger moduli only cost time before failing. */
+export const MAX_RSA_BITS = 16384
+export const MAX_RSA_PUBLIC_EXPONENT = 0xffffffffn
 
 const handles = new WeakMap<Key, KeyObject>()
 const publicHandles = new WeakMap<Key, KeyObject>()
@@ -102,15 +107,60 @@ export function publicKeyObjectOf(key: Key): KeyObject {
   return derived
 }
 
+// Group orders: a private scalar must be in [1, n-1] (the JWK path checks this through createECDH).
+const EC_ORDERS: Readonly<Record<string, bigint>> = {
+  'P-256': 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
+  'P-384':
+    0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+  'P-521':
+    0x01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+  secp256k1: 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n,
+}
+
+function invalidECKey(): never {
+  throw new JOSEError(
+    'ERR_KEY_INVALID',
+    'the EC key is not a valid key (a point at infinity, or a private scalar outside [1, n-1])',
+  )
+}
+
+function assertEncodableECKey(handle: KeyObject): void {
+  try {
+    handle.export({ type: handle.type === 'private' ? 'pkcs8' : 'spki', format: 'der' })
+  } catch {
+    invalidECKey()
+  }
+}
+
+/** d = 0 or d >= n parse from PEM and sign; d = n + 1 is the key 1, whose public key is G. */
+function assertScalarInRange(handle: KeyObject, crv: string): void {
+  let d: unknown
+  try {
+    d = handle.export({ format: 'jwk' }).d
+  } catch {
+    invalidECKey()
+  }
+  if (typeof d !== 'string') invalidECKey()
+  const scalar = BigInt(`0x0${Buffer.from(d, 'base64url').toString('hex')}`)
+  const order = EC_ORDERS[crv]
+  if (order === undefined || scalar === 0n || scalar >= order) invalidECKey()
+}
+
 export function describeKeyObject(handle: KeyObject): {
   kty: KeyTypeName
   crv: string | undefined
   bits: number
 } {
   if (handle.type === 'secret') {
+    // Here, not only in the import functions: `Key` is exported, and `new Key(createSecretKey(pem))`
+    // must not make an HMAC key of a public key's text (CVE-2015-9235).
+    assertNotAsymmetricMaterial(handle.export())
     return { kty: 'oct', crv: undefined, bits: (handle.symmetricKeySize ?? 0) * 8 }
   }
   const type = handle.asymmetricKeyType
+  // node:crypto accepts an EC public key at infinity from DER, then aborts the process (a C++
+  // assertion) when its details or JWK are read; OpenSSL's DER encoder refuses it catchably first.
+  if (type === 'ec') assertEncodableECKey(handle)
   const details = handle.asymmetricKeyDetails ?? {}
   switch (type) {
     case 'rsa':
@@ -120,11 +170,20 @@ export function describeKeyObject(handle: KeyObject): {
       if (e !== undefined && (e < 3n || e % 2n === 0n)) {
         throw new JOSEError('ERR_KEY_INVALID', 'the RSA public exponent must be odd and at least 3')
       }
+      // Verification cost grows with e and n: a key's owner could make each check as slow as a
+      // private-key operation (e near n) or far slower (a huge n). Honest keys use e = 65537.
+      if (e !== undefined && e > MAX_RSA_PUBLIC_EXPONENT) {
+        throw new JOSEError('ERR_KEY_INVALID', 'the RSA public exponent must be at most 32 bits')
+      }
+      if ((details.modulusLength ?? 0) > MAX_RSA_BITS) {
+        throw new JOSEError('ERR_KEY_INVALID', `RSA keys must be at most ${MAX_RSA_BITS} bits`)
+      }
       return { kty: 'RSA', crv: undefined, bits: details.modulusLength ?? 0 }
     }
     case 'ec': {
       const crv = NODE_CURVES[details.namedCurve ?? '']
       if (!crv) throw new JOSEError('ERR_JOSE_NOT_SUPPORTED', `unsupported EC curve ${details.namedCurve}`)
+      if (handle.type === 'private') assertScalarInRange(handle, crv)
       return { kty: 'EC', crv, bits: 0 }
     }
     case 'ed25519':

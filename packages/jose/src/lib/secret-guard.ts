@@ -70,10 +70,46 @@ function parsesAsKeyDer(der: Buffer): boolean {
 }
 
 /**
+ * Each candidate costs up to six OpenSSL parses (~0.1 ms each). Whoever chooses a secret (an `oct`
+ * member of a client's JWK set, a tenant's registered secret) could otherwise pack a candidate every
+ * few bytes and block the event loop for minutes. Honest secrets hold none or a handful; past the
+ * budget the secret is refused rather than partly checked.
+ */
+const MAX_DER_CANDIDATES = 64
+
+// Tags of the top-level members of SPKI, PKCS#1, PKCS#8 (v1 and v2), SEC1 and X.509 structures.
+const MEMBER_TAGS = new Set([0x02, 0x03, 0x04, 0x30, 0x81, 0xa0, 0xa1])
+
+/**
+ * Whether bytes[start, end) is a chain of TLVs with member tags that exactly fills the SEQUENCE:
+ * OpenSSL's decoder refuses every container that is not, so skipping the others weakens nothing, and
+ * text (where 0x30 is the digit '0') almost never passes. Indefinite lengths are left to OpenSSL.
+ */
+function membersFill(bytes: Buffer, start: number, end: number): boolean {
+  let i = start
+  while (i < end) {
+    if (!MEMBER_TAGS.has(bytes[i] as number) || i + 2 > end) return false
+    const first = bytes[i + 1] as number
+    if (first === 0x80) return true
+    let length = first
+    let header = 2
+    if (first > 0x80) {
+      const n = first & 0x7f
+      if (n > 4 || i + 2 + n > end) return false
+      length = 0
+      for (let k = 0; k < n; k++) length = length * 256 + (bytes[i + 2 + k] as number)
+      header = 2 + n
+    }
+    i += header + length
+  }
+  return i === end
+}
+
+/**
  * A DER SEQUENCE (0x30) whose length field matches the bytes that follow is how every key and
  * certificate container starts. Checked at every offset so leading junk cannot hide one.
  */
-function containsDerSequence(bytes: Buffer): boolean {
+function containsDerSequence(bytes: Buffer, budget: { remaining: number }): boolean {
   for (let i = 0; i + 2 <= bytes.length; i++) {
     if (bytes[i] !== 0x30) continue
     const first = bytes[i + 1] as number
@@ -96,6 +132,13 @@ function containsDerSequence(bytes: Buffer): boolean {
     const inner = bytes[i + header]
     // Key and certificate containers start with an INTEGER (version) or another SEQUENCE.
     if (inner !== 0x02 && inner !== 0x30) continue
+    if (!membersFill(bytes, i + header, end)) continue
+    if (--budget.remaining < 0) {
+      throw new JOSEError(
+        'ERR_KEY_INVALID',
+        'the secret holds too many DER-like structures to be checked for key material; it is refused',
+      )
+    }
     if (parsesAsKeyDer(bytes.subarray(i, end))) return true
   }
   return false
@@ -124,8 +167,9 @@ function decodings(bytes: Buffer): Buffer[] {
 }
 
 export function assertNotAsymmetricMaterial(secret: Buffer): void {
+  const budget = { remaining: MAX_DER_CANDIDATES }
   for (const candidate of decodings(secret)) {
-    if (looksLikeText(candidate) || looksLikeJWK(candidate) || containsDerSequence(candidate)) {
+    if (looksLikeText(candidate) || looksLikeJWK(candidate) || containsDerSequence(candidate, budget)) {
       throw new JOSEError(
         'ERR_KEY_ASYMMETRIC_AS_SECRET',
         'the HMAC secret contains asymmetric key material (PEM, DER or JWK); pass the key itself, not its text',

@@ -39,8 +39,10 @@ export function toSeconds(value: unknown, option: string): number {
   }
   if (typeof value === 'string') {
     const match = DURATION.exec(value.trim())
-    const unit = match ? UNITS[(match[2] as string).toLowerCase()] : undefined
-    if (match && unit !== undefined) return Math.round(Number(match[1]) * unit)
+    const name = match ? (match[2] as string).toLowerCase() : undefined
+    // Own members only: "constructor" would otherwise find Object.prototype's and make NaN.
+    const unit = name !== undefined && Object.hasOwn(UNITS, name) ? UNITS[name] : undefined
+    if (match && typeof unit === 'number') return Math.round(Number(match[1]) * unit)
   }
   throw new TypeError(`"${option}" must be a number of seconds or a duration such as "15m"`)
 }

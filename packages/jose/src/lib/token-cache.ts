@@ -23,6 +23,8 @@ type Entry =
 
 // A later verification of the same token could succeed, so these failures are not remembered.
 const TRANSIENT = new Set([
+  // Not transient, but an oversized token must never become a cache key: nothing else bounds its size.
+  'ERR_JOSE_TOKEN_TOO_LARGE',
   'ERR_JOSE_KEY_RESOLUTION_FAILED',
   'ERR_JWT_NOT_YET_VALID',
   'ERR_JWT_ISSUED_IN_FUTURE',
