@@ -7,6 +7,7 @@ import type { ClientAuthContext } from './clients/authenticate-client.js'
 import { ClientRegistry } from './clients/client-registry.js'
 import { SecretHasher } from './clients/client-secret.js'
 import type { AuthorityConfig } from './config/load-config.js'
+import { DeviceRegistry } from './devices/device-registry.js'
 import { registerIntrospection } from './endpoints/introspection.js'
 import { registerJwks } from './endpoints/jwks.js'
 import { registerMetadata } from './endpoints/metadata.js'
@@ -20,7 +21,8 @@ import { type Clock, systemClock } from './lib/clock.js'
 import { type AuthorityContext, endpointUrl, PATHS } from './lib/context.js'
 import { registerFormParser } from './lib/form-body.js'
 import { OAuthError } from './lib/oauth-error.js'
-import { RateLimiter } from './lib/rate-limit.js'
+import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
+import { RefreshTokens } from './refresh/refresh-tokens.js'
 import { createStorage } from './storage/create-storage.js'
 import type { Storage } from './storage/types.js'
 
@@ -73,8 +75,14 @@ function sendError(error: FastifyError | OAuthError, log: FastifyBaseLogger) {
 export async function createAuthority(options: CreateAuthorityOptions): Promise<Authority> {
   const { config } = options
   const clock = options.clock ?? systemClock
+  // A request's child logger only adds its request id, which ties together the request logs written
+  // at info and below; above info there are none, so requests share the root logger instead of
+  // building a child each (about 2 µs a request, a tenth of a JWKS response).
+  const requestLogs = ['trace', 'debug', 'info'].includes(config.logLevel)
   const app = Fastify({
     logger: { level: config.logLevel },
+    childLoggerFactory: (logger, bindings, options) =>
+      requestLogs || options.level !== undefined ? logger.child(bindings, options) : logger,
     bodyLimit: config.bodyLimit,
     // The per-address rate limit keys on the socket address; X-Forwarded-For is not trusted by default.
     trustProxy: false,
@@ -108,6 +116,20 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       perClient: new RateLimiter(config.rateLimitPerClient),
       perAddress: new RateLimiter(config.rateLimitPerAddress),
     }
+    // Refresh tokens are hashed under their own key, derived like the client-secret key: every
+    // instance sharing the master key finds the same hashes.
+    const refresh = new RefreshTokens(
+      storage,
+      clock,
+      new Uint8Array(
+        hkdfSync('sha256', masterKey.bytes, new Uint8Array(0), 'tessera refresh token hmac', 32),
+      ),
+      {
+        absoluteLifetime: config.refreshTokenLifetime * 1000,
+        idleTimeout: config.refreshTokenIdleTimeout * 1000,
+        graceWindow: config.refreshGraceWindow * 1000,
+      },
+    )
     const context: AuthorityContext = {
       config,
       clock,
@@ -119,6 +141,9 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       log: app.log,
       adminToken,
       limits,
+      devices: new DeviceRegistry(storage, clock),
+      refresh,
+      deviceFailures: new DeviceFailureLimits(config.deviceFailureLimit),
     }
     await keys.start()
     audit.start()

@@ -88,4 +88,74 @@ describe('hostile input never yields a 5xx', () => {
     }
     expect(requests).toBe(paths.length * types.length * bodies.length * credentials.length)
   })
+  it('answers odd device-admin requests and device grants with 4xx, never 5xx', async () => {
+    const fleet = await registerClient(server.url, {
+      grant_types: ['urn:ietf:params:oauth:grant-type:jwt-bearer'],
+    })
+    const fleetAuth = basic(fleet.client_id, fleet.client_secret)
+    const jsonBodies = [
+      '',
+      'null',
+      '[]',
+      '"x"',
+      '{"jwk":null,"acl":null}',
+      '{"jwk":{"kty":"OKP","crv":"Ed25519","x":"!!"},"acl":{"publish":"a"}}',
+      '{"jwk":{"kty":"EC","crv":"P-256","x":"AA","y":"AA","d":"AA"},"acl":{}}',
+      '{"id":"../x","jwk":{},"acl":{}}',
+      '{"status":"gone"}',
+      '{"acl":{"publish":[null],"subscribe":[1]}}',
+      '{"metadata":[1]}',
+      '{"device":["x"]}',
+      '{"client":"a","device":"b"}',
+      '{"__proto__":{"status":"active"}}',
+    ]
+    const requests: [string, string][] = [
+      ['POST', '/admin/devices'],
+      ['PATCH', '/admin/devices/x'],
+      ['PATCH', '/admin/devices/%00'],
+      ['DELETE', '/admin/devices/%2F..'],
+      ['GET', '/admin/devices/x/refresh-families'],
+      ['POST', '/admin/kill-switch'],
+    ]
+    for (const [method, path] of requests) {
+      for (const body of jsonBodies) {
+        const hasBody = method !== 'GET' && method !== 'DELETE'
+        const response = await fetch(`${server.url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${ADMIN_TOKEN}`,
+            ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(hasBody ? { body } : {}),
+        })
+        const text = await response.text()
+        const label = `${method} ${path} ${body}: ${text}`
+        expect(response.status, label).toBeLessThan(500)
+        if (response.status >= 400) expect(JSON.parse(text), label).toHaveProperty('error')
+      }
+    }
+    const grants = [
+      'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer',
+      'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=e30.e30.',
+      'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.',
+      `grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=${'a'.repeat(1500)}`,
+      'grant_type=refresh_token',
+      'grant_type=refresh_token&refresh_token=%00',
+      `grant_type=refresh_token&refresh_token=${'A'.repeat(43)}`,
+      'grant_type=refresh_token&refresh_token=x&scope=a',
+    ]
+    for (const body of grants) {
+      for (const authorization of [fleetAuth, auth]) {
+        const response = await fetch(`${server.url}/oauth/token`, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        })
+        const text = await response.text()
+        expect(response.status, `${body}: ${text}`).toBeGreaterThanOrEqual(400)
+        expect(response.status, `${body}: ${text}`).toBeLessThan(500)
+        expect(JSON.parse(text)).toHaveProperty('error')
+      }
+    }
+  })
 })

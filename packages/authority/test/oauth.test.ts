@@ -43,7 +43,11 @@ describe('OAuth endpoints over HTTP', () => {
       registration_endpoint: `${server.url}/oauth/register`,
       introspection_endpoint: `${server.url}/oauth/introspect`,
       revocation_endpoint: `${server.url}/oauth/revoke`,
-      grant_types_supported: ['client_credentials'],
+      grant_types_supported: [
+        'client_credentials',
+        'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        'refresh_token',
+      ],
     })
   })
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStorage } from '../src/storage/create-storage.js'
-import type { KeyRecord, Storage } from '../src/storage/types.js'
+import type { KeyRecord, RefreshFamilyRecord, RefreshTokenRecord, Storage } from '../src/storage/types.js'
 import { createDatabase } from './helpers/postgres.js'
 
 const key = (kid: string, state: KeyRecord['state'], createdAt = 1000): KeyRecord => ({
@@ -12,6 +12,29 @@ const key = (kid: string, state: KeyRecord['state'], createdAt = 1000): KeyRecor
   createdAt,
   activatedAt: state === 'current' ? createdAt : null,
   retiredAt: null,
+})
+
+const family = (id: string, createdAt = 1000): RefreshFamilyRecord => ({
+  id,
+  clientId: 'client-1',
+  deviceId: 'device-1',
+  audience: 'https://issuer.example',
+  createdAt,
+  expiresAt: 1_000_000,
+  revokedAt: null,
+  revokeReason: null,
+})
+
+const token = (hash: string, familyId: string, parent: RefreshTokenRecord | null): RefreshTokenRecord => ({
+  hash,
+  familyId,
+  parentHash: parent?.hash ?? null,
+  issuedFor: parent?.hash ?? null,
+  generation: parent ? parent.generation + 1 : 0,
+  issuedAt: 1000,
+  idleExpiresAt: 500_000,
+  consumedAt: null,
+  consumedReason: null,
 })
 
 /** One suite, every dialect: the Storage interface means the same thing on each. */
@@ -144,5 +167,114 @@ describe.each(dialects)('storage contract: %s', (_name, databaseUrl) => {
       { at: 2, event: 'token.issued', subject: 'c1', detail: '{"jti":"x"}' },
       { at: 1, event: 'key.created', subject: 'k1', detail: '{}' },
     ])
+  })
+
+  it('stores, updates and deletes devices', async () => {
+    const device = {
+      id: 'device-1',
+      publicJwk: '{"kty":"OKP"}',
+      thumbprint: 'tp',
+      alg: 'Ed25519',
+      status: 'active' as const,
+      acl: '{"publish":[],"subscribe":[]}',
+      metadata: '{}',
+      createdAt: 10,
+      updatedAt: 10,
+    }
+    await storage.insertDevice(device)
+    await expect(storage.insertDevice(device)).rejects.toThrow()
+    expect(await storage.findDevice('device-1')).toEqual(device)
+    expect(await storage.updateDevice('device-1', { status: 'disabled', updatedAt: 20 })).toEqual({
+      ...device,
+      status: 'disabled',
+      updatedAt: 20,
+    })
+    expect(await storage.updateDevice('nope', { updatedAt: 20 })).toBeUndefined()
+    expect((await storage.listDevices()).map((d) => d.id)).toEqual(['device-1'])
+    expect(await storage.deleteDevice('device-1')).toBe(true)
+    expect(await storage.deleteDevice('device-1')).toBe(false)
+  })
+
+  it('rotates a refresh token once, whatever the concurrency, and never forks the chain', async () => {
+    const first = token('h0', 'f1', null)
+    await storage.insertRefreshFamily(family('f1'), first)
+    expect(await storage.findRefreshToken('h0')).toEqual({ token: first, family: family('f1') })
+    // Sixteen concurrent rotations of one token, each with its own successor: exactly one lands.
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        storage.rotateRefreshToken('h0', token(`h1-${i}`, 'f1', first), 2000),
+      ),
+    )
+    expect(results.filter(Boolean)).toHaveLength(1)
+    const chain = await storage.listRefreshTokens('f1')
+    expect(chain).toHaveLength(2)
+    expect(chain[0]).toMatchObject({ hash: 'h0', consumedAt: 2000, consumedReason: 'rotated' })
+    expect(chain[1]?.parentHash).toBe('h0')
+    // Consumed means consumed, and an idle-expired token cannot rotate either.
+    expect(await storage.rotateRefreshToken('h0', token('late', 'f1', first), 3000)).toBe(false)
+    const head = chain[1] as RefreshTokenRecord
+    expect(await storage.rotateRefreshToken(head.hash, token('idle', 'f1', head), 600_000)).toBe(false)
+    // Even a successor that names an already-used parent is refused by the database.
+    await expect(
+      storage.rotateRefreshToken(head.hash, { ...token('fork', 'f1', first), issuedFor: head.hash }, 2500),
+    ).resolves.toBe(false)
+    expect(await storage.listRefreshTokens('f1')).toHaveLength(2)
+  })
+
+  it('re-issues within the grace window by superseding the unused head; racers stay one chain', async () => {
+    const first = token('g0', 'f2', null)
+    await storage.insertRefreshFamily(family('f2'), first)
+    expect(await storage.rotateRefreshToken('g0', token('g1', 'f2', first), 2000)).toBe(true)
+    const fresh = (hash: string) => ({ ...token(hash, 'f2', null), issuedFor: 'g0' })
+    // Each winning retry supersedes the head it found; losers change nothing. However many win,
+    // the chain stays linear with one unconsumed token at its end.
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => storage.reissueRefreshToken('f2', 'g0', fresh(`g2-${i}`), 2100)),
+    )
+    const winners = results.filter((r) => r !== undefined)
+    expect(winners.length).toBeGreaterThanOrEqual(1)
+    const chain = await storage.listRefreshTokens('f2')
+    expect(chain).toHaveLength(winners.length + 2)
+    expect(chain.map((t) => t.generation)).toEqual(chain.map((_, i) => i))
+    chain.slice(1).forEach((t, i) => {
+      expect(t.parentHash).toBe(chain[i]?.hash)
+    })
+    expect(chain.map((t) => t.consumedReason)).toEqual([
+      'rotated',
+      ...Array.from({ length: winners.length }, () => 'superseded'),
+      null,
+    ])
+    // Once the head is used, there is no unused answer to g0 left to supersede.
+    const head = chain.at(-1) as RefreshTokenRecord
+    expect(await storage.rotateRefreshToken(head.hash, token('g3', 'f2', head), 2200)).toBe(true)
+    expect(await storage.reissueRefreshToken('f2', 'g0', fresh('g4'), 2300)).toBeUndefined()
+  })
+
+  it('revokes families, by id and by kill switch, and answers access-token revocation in one query', async () => {
+    expect(await storage.revokeRefreshFamily('f1', 5000, 'reuse')).toBe(true)
+    expect(await storage.revokeRefreshFamily('f1', 5001, 'reuse')).toBe(false)
+    expect((await storage.findRefreshToken('h0'))?.family).toMatchObject({
+      revokedAt: 5000,
+      revokeReason: 'reuse',
+    })
+    await storage.insertRefreshFamily(family('f3', 7000), token('k0', 'f3', null))
+    // f2 (created 1000) and f3 (7000) belong to device-1; f1 was already revoked.
+    expect(await storage.revokeIssuedBefore('device', 'device-1', 6000, 9_000_000)).toBe(1)
+    expect((await storage.listRefreshFamilies('device-1')).map((f) => [f.id, f.revokedAt !== null])).toEqual([
+      ['f1', true],
+      ['f2', true],
+      ['f3', false],
+    ])
+    expect(await storage.latestCutoff([['device', 'device-1']])).toBe(6000)
+    expect(await storage.latestCutoff([['client', 'client-1']])).toBeUndefined()
+    const facts = { jti: 'j-1', issuedAt: 5000, sub: 'device-1', clientId: 'client-9', device: true }
+    expect(await storage.isAccessTokenRevoked(facts)).toBe(true)
+    expect(await storage.isAccessTokenRevoked({ ...facts, issuedAt: 6000 })).toBe(false)
+    expect(await storage.isAccessTokenRevoked({ ...facts, device: false })).toBe(false)
+    await storage.revokeToken('j-1', 9_000_000)
+    expect(await storage.isAccessTokenRevoked({ ...facts, issuedAt: 6000 })).toBe(true)
+    await storage.purgeExpired(9_500_000)
+    expect(await storage.latestCutoff([['device', 'device-1']])).toBeUndefined()
+    expect(await storage.listRefreshFamilies('device-1')).toEqual([])
   })
 })

@@ -1,15 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { registerDeviceAdmin } from '../devices/admin-routes.js'
 import { RotationConflict } from '../keys/key-manager.js'
 import { requireAdmin } from '../lib/admin-auth.js'
 import type { AuthorityContext } from '../lib/context.js'
 import { PATHS } from '../lib/context.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { registerKillSwitch } from '../refresh/refresh-endpoints.js'
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
 /**
  * The admin API, all behind the admin bearer token: keys with their states and dates, rotate now,
- * revoke a key; list and disable clients; the latest audit events.
+ * revoke a key; list and disable clients; devices and the kill switch; the latest audit events.
  */
 export function registerAdmin(app: FastifyInstance, ctx: AuthorityContext): void {
   app.register(
@@ -68,6 +70,9 @@ export function registerAdmin(app: FastifyInstance, ctx: AuthorityContext): void
         ctx.audit.record('client.disabled', request.params.clientId, {})
         return { client_id: request.params.clientId, disabled: true }
       })
+
+      registerDeviceAdmin(admin, ctx)
+      registerKillSwitch(admin, ctx)
 
       admin.get('/audit', async () => {
         await ctx.audit.flush()

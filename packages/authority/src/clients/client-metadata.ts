@@ -67,13 +67,9 @@ export function validateClientMetadata(
   const method = input.token_endpoint_auth_method ?? 'client_secret_basic'
   if (!AUTH_METHODS.includes(method as AuthMethod))
     invalid(`"token_endpoint_auth_method" must be one of ${AUTH_METHODS.join(', ')}`)
-  const grantTypes = input.grant_types ?? ['client_credentials']
-  if (!Array.isArray(grantTypes) || grantTypes.length !== 1 || grantTypes[0] !== 'client_credentials') {
-    invalid('"grant_types" must be ["client_credentials"]')
-  }
   const metadata: ClientMetadata = {
     token_endpoint_auth_method: method as AuthMethod,
-    grant_types: ['client_credentials'],
+    grant_types: validateGrantTypes(input.grant_types),
   }
   const name = optionalString(input, 'client_name')
   if (name !== undefined) metadata.client_name = name
@@ -112,6 +108,29 @@ export function validateClientMetadata(
     metadata.token_endpoint_auth_signing_alg = signingAlg
   }
   return metadata
+}
+
+/** The device-login grant (RFC 7523 §2.1); refresh tokens exist only for device logins here. */
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+export const GRANT_TYPES = ['client_credentials', JWT_BEARER_GRANT, 'refresh_token'] as const
+
+/**
+ * RFC 7591 §2 grant_types, default ["client_credentials"]. A device-fleet client registers the
+ * jwt-bearer grant; refresh_token comes with it (§2: the server may adjust) and never without it.
+ */
+function validateGrantTypes(input: unknown): string[] {
+  const grantTypes = input ?? ['client_credentials']
+  if (
+    !Array.isArray(grantTypes) ||
+    grantTypes.length === 0 ||
+    grantTypes.some((type) => !GRANT_TYPES.includes(type))
+  ) {
+    invalid(`"grant_types" must be a non-empty array of ${GRANT_TYPES.join(', ')}`)
+  }
+  const types = new Set<string>(grantTypes as string[])
+  if (types.has(JWT_BEARER_GRANT)) types.add('refresh_token')
+  else if (types.has('refresh_token')) invalid('"refresh_token" needs the jwt-bearer grant (device logins)')
+  return GRANT_TYPES.filter((type) => types.has(type))
 }
 
 function validateJwksUri(value: string, policy: MetadataPolicy): string {

@@ -132,6 +132,36 @@ export const SETTINGS = {
     parse: parseBoolean,
     doc: 'Accept http: jwks_uri for private_key_jwt clients (loopback tests only; keys fetched in clear can be swapped)',
   },
+  deviceAccessTokenLifetime: {
+    env: 'TESSERA_DEVICE_TOKEN_LIFETIME',
+    default: 300,
+    parse: parseDuration(60, 3600),
+    doc: 'Lifetime of device access tokens (jwt-bearer and refresh_token grants), 1–60 minutes',
+  },
+  refreshTokenLifetime: {
+    env: 'TESSERA_REFRESH_TOKEN_LIFETIME',
+    default: 30 * 86_400,
+    parse: parseDuration(60, 366 * 86_400),
+    doc: 'Absolute lifetime of a refresh token family, counted from the device login',
+  },
+  refreshTokenIdleTimeout: {
+    env: 'TESSERA_REFRESH_TOKEN_IDLE_TIMEOUT',
+    default: 7 * 86_400,
+    parse: parseDuration(60, 366 * 86_400),
+    doc: 'A refresh token unused for this long is dead (each rotation starts a new idle period)',
+  },
+  refreshGraceWindow: {
+    env: 'TESSERA_REFRESH_GRACE_WINDOW',
+    default: 0,
+    parse: parseDuration(0, 60),
+    doc: 'How long a just-rotated refresh token may be retried (its unused successor is replaced); 0 = off',
+  },
+  deviceFailureLimit: {
+    env: 'TESSERA_DEVICE_FAILURE_LIMIT',
+    default: 10,
+    parse: parseInteger(0, 100_000),
+    doc: 'Failed device logins and refreshes per minute, per device and per address (0 disables)',
+  },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const
 

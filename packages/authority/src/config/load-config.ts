@@ -27,6 +27,12 @@ export interface AuthorityConfig {
   readonly rateLimitPerAddress: number
   readonly bodyLimit: number
   readonly allowHttpJwksUri: boolean
+  /** Seconds. */
+  readonly deviceAccessTokenLifetime: number
+  readonly refreshTokenLifetime: number
+  readonly refreshTokenIdleTimeout: number
+  readonly refreshGraceWindow: number
+  readonly deviceFailureLimit: number
   readonly logLevel: string
 }
 

@@ -5,21 +5,31 @@ import type { AuthorityContext } from '../lib/context.js'
 import { PATHS } from '../lib/context.js'
 import { formOf } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { introspectRefreshToken, looksLikeRefreshToken } from '../refresh/refresh-endpoints.js'
 
-/** RFC 7662 token introspection, for the access tokens this authority issued. */
+/** RFC 7662 token introspection, for the access and refresh tokens this authority issued. */
 export function registerIntrospection(app: FastifyInstance, ctx: AuthorityContext): void {
   const verify = createAccessTokenVerifier(ctx)
   app.post(PATHS.introspection, async (request, reply) => {
     // §2.1: a form-encoded POST with `token` (and an optional `token_type_hint`, which we need not use).
     const form = formOf(request.body, request.headers['content-type'])
     // §2.1: the caller is an authenticated client.
-    await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
+    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
     if (!form.token) throw new OAuthError('invalid_request', '"token" is required')
-    // §2.2: anything not currently valid — bad signature, expired, revoked key, revoked token — is
-    // just `active: false`, with no hint why.
-    const payload = await verify(form.token)
-    const active = payload !== undefined && !(await ctx.storage.isTokenRevoked(payload.jti as string))
     reply.header('cache-control', 'no-store')
+    if (looksLikeRefreshToken(form.token)) return introspectRefreshToken(ctx, client, form.token)
+    // §2.2: anything not currently valid — bad signature, expired, revoked key, revoked token, a
+    // kill switch for its client or subject — is just `active: false`, with no hint why.
+    const payload = await verify(form.token)
+    const active =
+      payload !== undefined &&
+      !(await ctx.storage.isAccessTokenRevoked({
+        jti: payload.jti as string,
+        issuedAt: (payload.iat ?? 0) * 1000,
+        sub: payload.sub,
+        clientId: payload.client_id as string,
+        device: payload.acl !== undefined,
+      }))
     if (!active || !payload) return { active: false }
     return {
       active: true,
@@ -32,6 +42,8 @@ export function registerIntrospection(app: FastifyInstance, ctx: AuthorityContex
       aud: payload.aud,
       iss: payload.iss,
       jti: payload.jti,
+      // Device tokens: the topic permissions, for a broker that introspects instead of verifying.
+      ...(payload.acl !== undefined ? { acl: payload.acl } : {}),
     }
   })
 }

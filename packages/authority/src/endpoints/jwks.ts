@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { JWKSDocument } from '../keys/key-ring.js'
 import type { AuthorityContext } from '../lib/context.js'
 import { PATHS } from '../lib/context.js'
 
@@ -14,10 +15,32 @@ function matchesETag(header: string | undefined, etag: string): boolean {
  */
 export function registerJwks(app: FastifyInstance, ctx: AuthorityContext): void {
   const cacheControl = `public, max-age=${Math.floor(ctx.config.jwksMaxAge)}`
-  app.get(PATHS.jwks, async (request, reply) => {
-    const { body, etag } = ctx.keys.ring.jwks
-    reply.header('cache-control', cacheControl).header('etag', etag)
-    if (matchesETag(request.headers['if-none-match'], etag)) return reply.code(304).send()
-    return reply.type('application/jwk-set+json').send(body)
+  // The body as bytes and the headers, built once per key-set snapshot rather than per request.
+  let served: { jwks: JWKSDocument; body: Buffer; headers: Record<string, string> } | undefined
+  const current = () => {
+    const { jwks } = ctx.keys.ring
+    if (served?.jwks !== jwks) {
+      served = {
+        jwks,
+        body: Buffer.from(jwks.body, 'utf8'),
+        headers: {
+          'cache-control': cacheControl,
+          etag: jwks.etag,
+          'content-type': 'application/jwk-set+json; charset=utf-8',
+        },
+      }
+    }
+    return served
+  }
+  // Synchronous: nothing here awaits, so no promise per request (the handler must not return the reply).
+  app.get(PATHS.jwks, (request, reply) => {
+    const { jwks, body, headers } = current()
+    reply.headers(headers)
+    const ifNoneMatch = request.headers['if-none-match']
+    if (ifNoneMatch !== undefined && matchesETag(ifNoneMatch, jwks.etag)) {
+      reply.removeHeader('content-type').code(304).send()
+    } else {
+      reply.send(body)
+    }
   })
 }

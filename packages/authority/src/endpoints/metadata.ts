@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { AUTH_METHODS } from '../clients/client-metadata.js'
+import { AUTH_METHODS, GRANT_TYPES } from '../clients/client-metadata.js'
 import { ALLOWED_ALGORITHMS } from '../config/parsers.js'
 import { type AuthorityContext, endpointUrl, PATHS } from '../lib/context.js'
 
@@ -16,7 +16,7 @@ export function buildMetadata(ctx: AuthorityContext): Record<string, unknown> {
     registration_endpoint: url(PATHS.registration),
     introspection_endpoint: url(PATHS.introspection),
     revocation_endpoint: url(PATHS.revocation),
-    grant_types_supported: ['client_credentials'],
+    grant_types_supported: [...GRANT_TYPES],
     response_types_supported: [],
     token_endpoint_auth_methods_supported: [...AUTH_METHODS],
     token_endpoint_auth_signing_alg_values_supported: [...ALLOWED_ALGORITHMS],

@@ -5,8 +5,12 @@ import type { AuthorityContext } from '../lib/context.js'
 import { PATHS } from '../lib/context.js'
 import { formOf } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { looksLikeRefreshToken, revokeRefreshToken } from '../refresh/refresh-endpoints.js'
 
-/** RFC 7009 token revocation for access tokens: a revoked token is inactive until it expires. */
+/**
+ * RFC 7009 token revocation: a revoked access token is inactive until it expires; a revoked refresh
+ * token takes its whole family with it.
+ */
 export function registerRevocation(app: FastifyInstance, ctx: AuthorityContext): void {
   const verify = createAccessTokenVerifier(ctx)
   app.post(PATHS.revocation, async (request, reply) => {
@@ -14,6 +18,10 @@ export function registerRevocation(app: FastifyInstance, ctx: AuthorityContext):
     const form = formOf(request.body, request.headers['content-type'])
     const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
     if (!form.token) throw new OAuthError('invalid_request', '"token" is required')
+    if (looksLikeRefreshToken(form.token)) {
+      await revokeRefreshToken(ctx, client, form.token)
+      return reply.header('cache-control', 'no-store').code(200).send()
+    }
     const payload = await verify(form.token)
     // §2.2: an invalid or expired token needs no revoking; the answer is 200 all the same.
     if (payload !== undefined) {

@@ -39,7 +39,11 @@ export function registerToken(app: FastifyInstance, ctx: AuthorityContext): void
     limit(ctx.limits.perClient, client.clientId)
     // §4: dispatch on grant_type.
     const grant = selectGrant(form)
-    const response = await grant(ctx, client, form)
+    // §5.2 unauthorized_client: only the grant types the client registered (RFC 7591 §2).
+    if (!client.metadata.grant_types.includes(form.grant_type as string)) {
+      throw new OAuthError('unauthorized_client', 'this client is not registered for that grant type')
+    }
+    const response = await grant(ctx, client, form, { address: request.ip })
     // §5.1: token responses must not be cached.
     return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response)
   })

@@ -2,11 +2,13 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { ClientAuthContext } from '../clients/authenticate-client.js'
 import type { ClientRegistry } from '../clients/client-registry.js'
 import type { AuthorityConfig } from '../config/load-config.js'
+import type { DeviceRegistry } from '../devices/device-registry.js'
 import type { KeyManager } from '../keys/key-manager.js'
+import type { RefreshTokens } from '../refresh/refresh-tokens.js'
 import type { Storage } from '../storage/types.js'
 import type { AuditLog } from './audit.js'
 import type { Clock } from './clock.js'
-import type { RateLimiter } from './rate-limit.js'
+import type { DeviceFailureLimits, RateLimiter } from './rate-limit.js'
 
 /** Endpoint paths, relative to the issuer; the metadata document is built from this table. */
 export const PATHS = {
@@ -32,6 +34,9 @@ export interface AuthorityContext {
   readonly log: FastifyBaseLogger
   readonly adminToken: string
   readonly limits: { readonly perClient: RateLimiter; readonly perAddress: RateLimiter }
+  readonly devices: DeviceRegistry
+  readonly refresh: RefreshTokens
+  readonly deviceFailures: DeviceFailureLimits
 }
 
 export function endpointUrl(config: AuthorityConfig, path: string): string {

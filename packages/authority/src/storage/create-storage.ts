@@ -1,13 +1,40 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import { KyselyStorage } from './kysely-storage.js'
 import type { Database } from './schema.js'
 import type { Storage } from './types.js'
 
 const INT8_OID = 20
+const STATEMENT_CACHE_LIMIT = 200
+
+/**
+ * Kysely's SQLite driver prepares every query afresh; preparing costs more than running the point
+ * lookups on the hot paths (revocation checks at introspection, client reads). This keeps the prepared
+ * statements by SQL text, bounded (oldest dropped first), and never hands out one that is still
+ * iterating. SQLite re-prepares a cached statement itself after a schema change.
+ */
+function cachingStatements(database: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>()
+  return {
+    close: () => {
+      cache.clear()
+      database.close()
+    },
+    prepare(sql: string) {
+      const cached = cache.get(sql)
+      if (cached !== undefined && !cached.busy) return cached
+      const statement = database.prepare(sql)
+      if (cached === undefined) {
+        if (cache.size >= STATEMENT_CACHE_LIMIT) cache.delete(cache.keys().next().value as string)
+        cache.set(sql, statement)
+      }
+      return statement
+    },
+  }
+}
 
 /**
  * Opens storage from a database URL: `sqlite:<path>` (`sqlite::memory:` for tests) or
@@ -22,7 +49,7 @@ export function createStorage(databaseUrl: string): Storage {
     database.pragma('journal_mode = WAL')
     database.pragma('busy_timeout = 5000')
     database.pragma('synchronous = NORMAL')
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) })
     return new KyselyStorage(db, 'sqlite')
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {

@@ -1,7 +1,22 @@
 import { type Kysely, Migrator } from 'kysely'
+import * as devices from './kysely-devices.js'
+import * as refresh from './kysely-refresh.js'
 import { migrationProvider } from './migrations.js'
 import type { Database } from './schema.js'
-import type { AuditEvent, ClientRecord, KeyRecord, KeyState, KeyTransition, Storage } from './types.js'
+import type {
+  AccessTokenFacts,
+  AuditEvent,
+  ClientRecord,
+  CutoffKind,
+  DevicePatch,
+  DeviceRecord,
+  KeyRecord,
+  KeyState,
+  KeyTransition,
+  RefreshFamilyRecord,
+  RefreshTokenRecord,
+  Storage,
+} from './types.js'
 
 type KeyRow = Database['signing_keys']
 type ClientRow = Database['clients']
@@ -193,6 +208,7 @@ export class KyselyStorage implements Storage {
   async purgeExpired(now: number): Promise<void> {
     await this.#db.deleteFrom('revoked_tokens').where('expires_at', '<', now).execute()
     await this.#db.deleteFrom('used_ids').where('expires_at', '<', now).execute()
+    await refresh.purgeRefresh(this.#db, now)
   }
 
   async appendAudit(events: readonly AuditEvent[]): Promise<void> {
@@ -211,5 +227,57 @@ export class KyselyStorage implements Storage {
       .limit(limit)
       .execute()
     return rows.map((row) => ({ ...row, at: Number(row.at) }))
+  }
+
+  // Devices, refresh tokens and the kill switch: the queries live in kysely-devices and kysely-refresh.
+  insertDevice(device: DeviceRecord) {
+    return devices.insertDevice(this.#db, device)
+  }
+  findDevice(id: string) {
+    return devices.findDevice(this.#db, id)
+  }
+  listDevices() {
+    return devices.listDevices(this.#db)
+  }
+  updateDevice(id: string, patch: DevicePatch) {
+    return devices.updateDevice(this.#db, id, patch)
+  }
+  deleteDevice(id: string) {
+    return devices.deleteDevice(this.#db, id)
+  }
+  insertRefreshFamily(family: RefreshFamilyRecord, first: RefreshTokenRecord) {
+    return refresh.insertRefreshFamily(this.#db, family, first)
+  }
+  findRefreshToken(hash: string) {
+    return refresh.findRefreshToken(this.#db, hash)
+  }
+  rotateRefreshToken(presentedHash: string, successor: RefreshTokenRecord, now: number) {
+    return refresh.rotateRefreshToken(this.#db, presentedHash, successor, now)
+  }
+  reissueRefreshToken(
+    familyId: string,
+    presentedHash: string,
+    successor: Omit<RefreshTokenRecord, 'parentHash' | 'generation'>,
+    now: number,
+  ) {
+    return refresh.reissueRefreshToken(this.#db, familyId, presentedHash, successor, now)
+  }
+  revokeRefreshFamily(familyId: string, now: number, reason: string) {
+    return refresh.revokeRefreshFamily(this.#db, familyId, now, reason)
+  }
+  listRefreshFamilies(deviceId: string) {
+    return refresh.listRefreshFamilies(this.#db, deviceId)
+  }
+  listRefreshTokens(familyId: string) {
+    return refresh.listRefreshTokens(this.#db, familyId)
+  }
+  revokeIssuedBefore(kind: CutoffKind, value: string, before: number, expiresAt: number) {
+    return refresh.revokeIssuedBefore(this.#db, kind, value, before, expiresAt)
+  }
+  latestCutoff(targets: readonly (readonly [CutoffKind, string])[]) {
+    return refresh.latestCutoff(this.#db, targets)
+  }
+  isAccessTokenRevoked(facts: AccessTokenFacts) {
+    return refresh.isAccessTokenRevoked(this.#db, facts)
   }
 }

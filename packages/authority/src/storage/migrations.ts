@@ -68,6 +68,75 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
         await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute()
       },
     },
+    '0002-devices-refresh-tokens': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('devices')
+          .addColumn('id', 'varchar(100)', (c) => c.primaryKey())
+          .addColumn('public_jwk', 'text', (c) => c.notNull())
+          .addColumn('thumbprint', 'varchar(100)', (c) => c.notNull())
+          .addColumn('alg', 'varchar(20)', (c) => c.notNull())
+          .addColumn('status', 'varchar(20)', (c) => c.notNull())
+          .addColumn('acl', 'text', (c) => c.notNull())
+          .addColumn('metadata', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable('refresh_families')
+          .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('client_id', 'varchar(100)', (c) => c.notNull())
+          .addColumn('device_id', 'varchar(100)', (c) => c.notNull())
+          .addColumn('audience', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('revoked_at', 'bigint')
+          .addColumn('revoke_reason', 'varchar(50)')
+          .execute()
+        await db.schema
+          .createIndex('refresh_families_client')
+          .on('refresh_families')
+          .column('client_id')
+          .execute()
+        await db.schema
+          .createIndex('refresh_families_device')
+          .on('refresh_families')
+          .column('device_id')
+          .execute()
+        await db.schema
+          .createTable('refresh_tokens')
+          .addColumn('hash', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('family_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('parent_hash', 'varchar(64)')
+          .addColumn('issued_for', 'varchar(64)')
+          .addColumn('generation', 'integer', (c) => c.notNull())
+          .addColumn('issued_at', 'bigint', (c) => c.notNull())
+          .addColumn('idle_expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('consumed_at', 'bigint')
+          .addColumn('consumed_reason', 'varchar(20)')
+          .execute()
+        await db.schema
+          .createIndex('refresh_tokens_family')
+          .on('refresh_tokens')
+          .column('family_id')
+          .execute()
+        // A token has at most one successor: whatever the code does, the database refuses a fork.
+        await db.schema
+          .createIndex('refresh_tokens_one_successor')
+          .on('refresh_tokens')
+          .column('parent_hash')
+          .unique()
+          .execute()
+        await db.schema
+          .createTable('revocation_cutoffs')
+          .addColumn('kind', 'varchar(20)', (c) => c.notNull())
+          .addColumn('value', 'varchar(200)', (c) => c.notNull())
+          .addColumn('before_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('revocation_cutoffs_pk', ['kind', 'value'])
+          .execute()
+      },
+    },
   }
 }
 

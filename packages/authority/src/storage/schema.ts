@@ -23,4 +23,37 @@ export interface Database {
   revoked_tokens: { jti: string; expires_at: number }
   used_ids: { id: string; expires_at: number }
   audit_log: { id: number | undefined; at: number; event: string; subject: string; detail: string }
+  devices: {
+    id: string
+    public_jwk: string
+    thumbprint: string
+    alg: string
+    status: string
+    acl: string
+    metadata: string
+    created_at: number
+    updated_at: number
+  }
+  refresh_families: {
+    id: string
+    client_id: string
+    device_id: string
+    audience: string
+    created_at: number
+    expires_at: number
+    revoked_at: number | null
+    revoke_reason: string | null
+  }
+  refresh_tokens: {
+    hash: string
+    family_id: string
+    parent_hash: string | null
+    issued_for: string | null
+    generation: number
+    issued_at: number
+    idle_expires_at: number
+    consumed_at: number | null
+    consumed_reason: string | null
+  }
+  revocation_cutoffs: { kind: string; value: string; before_at: number; expires_at: number }
 }

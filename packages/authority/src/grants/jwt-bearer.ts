@@ -1,0 +1,92 @@
+import { isJOSEError, unsafeDecodeJWT, verifyJWT } from '@tessera/jose'
+import { isAbsoluteUri } from '../clients/client-metadata.js'
+import type { Client } from '../clients/client-registry.js'
+import { type AuthorityContext, endpointUrl, PATHS } from '../lib/context.js'
+import type { FormBody } from '../lib/form-body.js'
+import { OAuthError } from '../lib/oauth-error.js'
+import { deviceTokenResponse, requireGrantType } from './device-token.js'
+import type { GrantRequest, TokenResponse } from './index.js'
+
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+/** The issue's bound on device assertions: `exp` at most ten minutes ahead, `iat` no older. */
+const MAX_ASSERTION_LIFETIME = 600
+
+/** RFC 8707 §2: the resource becomes the audience; without one, the client's default or the issuer. */
+export function resolveAudience(ctx: AuthorityContext, client: Client, resource: string | undefined): string {
+  const registered = client.metadata.resources
+  if (resource === undefined) return registered?.[0] ?? ctx.config.issuer
+  if (!isAbsoluteUri(resource) || (registered !== undefined && !registered.includes(resource))) {
+    throw new OAuthError('invalid_target', 'this client may not request tokens for that resource')
+  }
+  return resource
+}
+
+/**
+ * Device login, RFC 7523 §2.1: the registered client presents an assertion the device signed with its
+ * own key (`iss` = `sub` = device id). The client's own authentication has already happened at the
+ * token endpoint; this proves the device. The answer is a device access token and the first refresh
+ * token of a new family, bound to this client and this device.
+ */
+export async function jwtBearer(
+  ctx: AuthorityContext,
+  client: Client,
+  form: FormBody,
+  request: GrantRequest,
+): Promise<TokenResponse> {
+  requireGrantType(client, JWT_BEARER_GRANT)
+  const address = request.address
+  ctx.deviceFailures.check(address)
+  // §2.1: exactly one JWT in `assertion`.
+  if (!form.assertion) throw new OAuthError('invalid_request', '"assertion" is required')
+  let deviceId: string | undefined
+  const fail = (reason: string, description: string): never => {
+    ctx.deviceFailures.fail(address, deviceId)
+    ctx.audit.record('device.login_failed', deviceId ?? '-', { reason, client_id: client.clientId, address })
+    throw new OAuthError('invalid_grant', description)
+  }
+  try {
+    const iss = unsafeDecodeJWT(form.assertion).payload.iss
+    if (typeof iss === 'string' && iss.length <= 100) deviceId = iss
+  } catch {
+    fail('malformed', 'the assertion is not a JWT')
+  }
+  if (deviceId === undefined) return fail('no_issuer', 'the assertion needs "iss", the device id')
+  ctx.deviceFailures.check(address, deviceId)
+  const device = await ctx.devices.find(deviceId)
+  if (device?.status !== 'active') return fail(device ? 'disabled' : 'unknown', 'unknown or disabled device')
+
+  let payload: Record<string, unknown>
+  try {
+    ;({ payload } = await verifyJWT(form.assertion, device.key, {
+      // `EdDSA` is the older, polymorphic name; with an Ed25519 key it means exactly Ed25519.
+      algorithms: device.alg === 'Ed25519' ? ['Ed25519', 'EdDSA'] : [device.alg],
+      issuer: device.id,
+      subject: device.id,
+      // §3: the audience identifies this authorization server, by issuer or token endpoint URL.
+      audience: [ctx.config.issuer, endpointUrl(ctx.config, PATHS.token)],
+      requiredClaims: ['exp', 'iat', 'jti'],
+      maxTokenAge: MAX_ASSERTION_LIFETIME,
+      clockTolerance: ctx.config.clockTolerance,
+      ...(ctx.clock.date ? { currentDate: ctx.clock.date } : {}),
+    }))
+  } catch (error) {
+    if (!isJOSEError(error)) throw error
+    return fail('invalid_assertion', `invalid assertion: ${error.message}`)
+  }
+  const exp = payload.exp as number
+  if (exp - ctx.clock.now() / 1000 > MAX_ASSERTION_LIFETIME + ctx.config.clockTolerance) {
+    fail('too_long', 'the assertion must expire within 10 minutes')
+  }
+  const jti = payload.jti
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 200)
+    return fail('jti', '"jti" must be a string')
+  // §3 item 7: single use, remembered until the assertion could no longer verify anyway. The prefix
+  // keeps device and client-assertion identifiers apart in the shared replay store.
+  if (!(await ctx.storage.useOnce(`device:${device.id}:${jti}`, (exp + ctx.config.clockTolerance) * 1000))) {
+    fail('replayed', 'the assertion was already used')
+  }
+  const audience = resolveAudience(ctx, client, form.resource)
+  const { token, family } = await ctx.refresh.startFamily(client.clientId, device.id, audience)
+  ctx.audit.record('device.login', device.id, { client_id: client.clientId, family: family.id })
+  return deviceTokenResponse(ctx, client, device, audience, token)
+}
