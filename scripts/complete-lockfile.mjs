@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 const path = new URL('../package-lock.json', import.meta.url)
 const lock = JSON.parse(readFileSync(path, 'utf8'))
 const packages = lock.packages
-const PLATFORM = /(android|darwin|linux|win32|freebsd)-(arm64|x64|ia32|arm)(?:-(eabi|gnueabihf|gnu|musl|msvc))?$/
+const PLATFORM =
+  /(android|darwin|linux|win32|freebsd)-(arm64|x64|ia32|arm)(?:-(eabi|gnueabihf|gnu|musl|msvc))?$/
 let added = 0
 
 for (const [key, entry] of Object.entries(packages)) {
