@@ -6,8 +6,8 @@ import {
   type SigningAlgorithm,
 } from '../jwa/signing-algorithms.js'
 import { assertSigningKey } from './assert-key.js'
-import { verifyAsync, verifySync } from './backend/signing.js'
-import { decodeBase64url } from './base64url.js'
+import { verifyAsync, verifyHmac, verifySync } from './backend/signing.js'
+import { decodeBase64url, isStrictBase64url } from './base64url.js'
 import {
   assertCrit,
   assertDisjoint,
@@ -17,7 +17,7 @@ import {
   readB64,
 } from './header.js'
 import { parseJSONObject } from './json.js'
-import { type Key, publicKeyObjectOf } from './key.js'
+import { type Key, keyObjectOf, publicKeyObjectOf } from './key.js'
 import { candidateList, candidatesFailed, recordCandidateFailure } from './key-candidates.js'
 import { type KeyInput, toKey } from './key-input.js'
 import { hasValidSignatureShape } from './signature-shape.js'
@@ -44,8 +44,10 @@ export interface JWSSignatureParts {
 
 /** Everything checked and decoded before any key is resolved or any crypto runs. */
 export interface PreparedSignature extends CheckedHeaders {
-  readonly signingInput: Buffer
-  readonly signature: Buffer
+  /** Text when the signing input is ASCII (every b64 JWS), so HMAC can read it without a Buffer. */
+  readonly signingInput: Buffer | string
+  /** The signature as transmitted, already checked to be strict base64url. */
+  readonly signature: string
   readonly payload: Uint8Array
 }
 
@@ -146,10 +148,13 @@ export function prepareSignature(
     payload = Buffer.from(payloadPart, 'utf8')
     payloadInput = payload
   }
+  if (!isStrictBase64url(signature)) {
+    throw new JOSEError('ERR_JOSE_INVALID_ENCODING', 'the signature is not strict base64url')
+  }
   const head = `${protectedPart ?? ''}.`
   const signingInput =
     typeof payloadInput === 'string'
-      ? Buffer.from(head + payloadInput, 'latin1')
+      ? head + payloadInput
       : Buffer.concat([Buffer.from(head, 'latin1'), payloadInput])
 
   // Listed member by member: spreading `headers` into a literal with more members took V8's slow path
@@ -161,7 +166,7 @@ export function prepareSignature(
     joinedHeader: headers.joinedHeader,
     b64,
     signingInput,
-    signature: decodeBase64url(signature, 'the signature'),
+    signature,
     payload,
   }
 }
@@ -207,8 +212,13 @@ export function checkSignatureSync(prepared: PreparedSignature, keyInput: unknow
   }
   const key = checkedKey(prepared, keyInput)
   const { alg, signingInput, signature } = prepared
-  if (!hasValidSignatureShape(alg, key, signature)) signatureFailed()
-  if (!verifySync(alg, publicKeyObjectOf(key), signingInput, signature)) signatureFailed()
+  if (alg.family === 'hmac') {
+    if (!verifyHmac(alg, keyObjectOf(key), signingInput, signature)) signatureFailed()
+    return key
+  }
+  const bytes = Buffer.from(signature, 'base64url')
+  if (!hasValidSignatureShape(alg, key, bytes)) signatureFailed()
+  if (!verifySync(alg, publicKeyObjectOf(key), signingInput, bytes)) signatureFailed()
   return key
 }
 
@@ -226,7 +236,12 @@ export async function checkSignature(prepared: PreparedSignature, keyInput: unkn
   }
   const key = checkedKey(prepared, keyInput)
   const { alg, signingInput, signature } = prepared
-  if (!hasValidSignatureShape(alg, key, signature)) signatureFailed()
-  if (!(await verifyAsync(alg, publicKeyObjectOf(key), signingInput, signature))) signatureFailed()
+  if (alg.family === 'hmac') {
+    if (!verifyHmac(alg, keyObjectOf(key), signingInput, signature)) signatureFailed()
+    return key
+  }
+  const bytes = Buffer.from(signature, 'base64url')
+  if (!hasValidSignatureShape(alg, key, bytes)) signatureFailed()
+  if (!(await verifyAsync(alg, publicKeyObjectOf(key), signingInput, bytes))) signatureFailed()
   return key
 }

@@ -16,7 +16,6 @@ import {
   sign as nodeSign,
   verify as nodeVerify,
   type SignKeyObjectInput,
-  timingSafeEqual,
 } from 'node:crypto'
 import type { SigningAlgorithm } from '../../jwa/signing-algorithms.js'
 
@@ -69,40 +68,56 @@ export function signAsync(alg: SigningAlgorithm, key: KeyObject, data: SigningDa
   })
 }
 
+/** Same length and same characters, without an early exit: the compare leaks only the (public) length. */
+function equalText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let difference = 0
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return difference === 0
+}
+
+/**
+ * HMAC check against the signature as transmitted: the MAC's canonical base64url text must equal it.
+ * Comparing text spares decoding the signature and a Buffer per token, and equality with the
+ * canonical encoding also proves the signature was spelled canonically.
+ */
 export function verifyHmac(
   alg: SigningAlgorithm,
   key: KeyObject,
-  data: Uint8Array,
-  signature: Uint8Array,
+  data: SigningData,
+  signature: string,
 ): boolean {
-  const expected = hmac(alg, key, data)
-  return expected.length === signature.length && timingSafeEqual(expected, signature)
+  const mac = createHmac(alg.hash as string, key)
+  const expected = (typeof data === 'string' ? mac.update(data, 'latin1') : mac.update(data)).digest(
+    'base64url',
+  )
+  return equalText(expected, signature)
 }
 
+/** Asymmetric verification; `signature` is the decoded signature bytes. */
 export function verifySync(
   alg: SigningAlgorithm,
   key: KeyObject,
-  data: Uint8Array,
+  data: SigningData,
   signature: Uint8Array,
 ): boolean {
-  if (alg.family === 'hmac') return verifyHmac(alg, key, data, signature)
   try {
-    return nodeVerify(alg.hash, data, signingKeyInput(alg, key), signature)
+    return nodeVerify(alg.hash, bytesOf(data), signingKeyInput(alg, key), signature)
   } catch {
     return false
   }
 }
 
+/** Asymmetric verification on the thread pool. */
 export function verifyAsync(
   alg: SigningAlgorithm,
   key: KeyObject,
-  data: Uint8Array,
+  data: SigningData,
   signature: Uint8Array,
 ): Promise<boolean> {
-  if (alg.family === 'hmac') return Promise.resolve(verifyHmac(alg, key, data, signature))
   return new Promise((resolve) => {
     try {
-      nodeVerify(alg.hash, data, signingKeyInput(alg, key), signature, (error, valid) =>
+      nodeVerify(alg.hash, bytesOf(data), signingKeyInput(alg, key), signature, (error, valid) =>
         resolve(!error && valid),
       )
     } catch {
