@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer'
 import { assertSigningKey } from '../lib/assert-key.js'
-import { signAsync, signSync } from '../lib/backend/signing.js'
+import { signAsync, signSyncBase64url } from '../lib/backend/signing.js'
 import { prepareSigning } from '../lib/jws-sign.js'
 import type { JWTPayload } from '../lib/jwt-claims.js'
 import { keyObjectOf } from '../lib/key.js'
@@ -48,7 +48,7 @@ export function createJWTSigner(options: CreateJWTSignerOptions): JWTSigner {
   }
   signer.sync = (claims: JWTPayload): string => {
     const signingInput = input(claims)
-    return `${signingInput}.${signSync(alg, keyObject, signingInput).toString('base64url')}`
+    return `${signingInput}.${signSyncBase64url(alg, keyObject, signingInput)}`
   }
   return signer
 }
