@@ -2,7 +2,8 @@
 // `npm install` leaves other platforms' optional binaries (biome's, @node-rs's) out of
 // package-lock.json — and `npm ci` then refuses the lock as out of sync. This adds the missing
 // entries with their os/cpu/libc (read from the package name), which npm ci skips on a platform
-// mismatch without fetching them. Run it after any `npm install` that rewrites the lock.
+// mismatch without fetching them. Run it after any `npm install` that drops them, then
+// `npm install --package-lock-only` to let npm put the entries in its own order.
 import { readFileSync, writeFileSync } from 'node:fs'
 
 const path = new URL('../package-lock.json', import.meta.url)
@@ -30,9 +31,5 @@ for (const [key, entry] of Object.entries(packages)) {
   }
 }
 
-const [root, ...rest] = Object.keys(packages)
-const sorted = { [root]: packages[root] }
-for (const key of rest.sort()) sorted[key] = packages[key]
-lock.packages = sorted
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`)
 console.log(`package-lock.json: ${added} platform entries added`)
