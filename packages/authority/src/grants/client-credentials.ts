@@ -20,6 +20,8 @@ function resolveScope(client: Client, requested: string | undefined): string[] {
 function resolveAudience(ctx: AuthorityContext, client: Client, resource: string | undefined): string {
   const registered = client.metadata.resources
   if (resource === undefined) return registered?.[0] ?? ctx.config.issuer
+  // Registered resources were checked as absolute URIs at registration: no URL parse per token.
+  if (registered?.includes(resource)) return resource
   if (!isAbsoluteUri(resource))
     throw new OAuthError('invalid_target', '"resource" must be an absolute URI without a fragment')
   if (registered !== undefined && !registered.includes(resource)) {

@@ -1,4 +1,4 @@
-import { type Kysely, Migrator } from 'kysely'
+import { type Kysely, Migrator, sql } from 'kysely'
 import * as devices from './kysely-devices.js'
 import * as refresh from './kysely-refresh.js'
 import { migrationProvider } from './migrations.js'
@@ -213,6 +213,18 @@ export class KyselyStorage implements Storage {
 
   async appendAudit(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return
+    if (this.dialect === 'sqlite') {
+      // The batch as one JSON parameter of one unchanging statement: building a multi-row insert
+      // through the query builder cost more than SQLite inserting the rows. Array order is id order.
+      const rows = JSON.stringify(
+        events.map(({ at, event, subject, detail }) => [at, event, subject, detail]),
+      )
+      await sql`insert into audit_log (at, event, subject, detail)
+        select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(${rows}) order by key`.execute(
+        this.#db,
+      )
+      return
+    }
     await this.#db
       .insertInto('audit_log')
       .values(events.map(({ at, event, subject, detail }) => ({ at, event, subject, detail })))
