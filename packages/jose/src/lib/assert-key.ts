@@ -54,12 +54,21 @@ export function assertSigningKeyShape(key: Key, alg: SigningAlgorithm): void {
   }
 }
 
+// Keys are frozen and their bindings immutable, so a check that passed once passes forever: the
+// verify hot path skips repeating it for the same key, algorithm and operation.
+const passedSigningChecks = new WeakMap<Key, Set<string>>()
+
 export function assertSigningKey(key: Key, alg: SigningAlgorithm, op: 'sign' | 'verify'): void {
+  const passed = passedSigningChecks.get(key)
+  const check = `${op} ${alg.name}`
+  if (passed?.has(check)) return
   assertSigningKeyShape(key, alg)
   if (op === 'sign' && key.type === 'public') {
     throw new TypeError(`"key" must be a private key to sign with ${alg.name}`)
   }
   assertKeyUsage(key, alg.name, 'sig', op)
+  if (passed) passed.add(check)
+  else passedSigningChecks.set(key, new Set([check]))
 }
 
 /**

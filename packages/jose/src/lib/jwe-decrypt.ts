@@ -128,3 +128,15 @@ export async function decryptJWEParts(
     key,
   }
 }
+
+/** What the public decrypt functions return for one recipient: the result less the internal joined header. */
+export function decryptResult(decrypted: DecryptedJWE) {
+  return {
+    plaintext: decrypted.plaintext,
+    protectedHeader: decrypted.protectedHeader,
+    sharedUnprotectedHeader: decrypted.sharedUnprotectedHeader,
+    unprotectedHeader: decrypted.unprotectedHeader,
+    additionalAuthenticatedData: decrypted.additionalAuthenticatedData,
+    key: decrypted.key,
+  }
+}

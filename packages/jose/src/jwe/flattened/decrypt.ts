@@ -1,5 +1,5 @@
 import { JOSEError } from '../../errors.js'
-import { decryptJWEParts } from '../../lib/jwe-decrypt.js'
+import { decryptJWEParts, decryptResult } from '../../lib/jwe-decrypt.js'
 import { type JWEDecryptOptions, resolveJWEOptions } from '../../lib/jwe-options.js'
 import { readJSONSerialization } from '../../lib/jws-json.js'
 import type { KeyInput } from '../../lib/key-input.js'
@@ -35,12 +35,5 @@ export async function flattenedDecrypt(
         : keyOrResolver,
     resolved,
   )
-  return {
-    plaintext: result.plaintext,
-    protectedHeader: result.protectedHeader,
-    sharedUnprotectedHeader: result.sharedUnprotectedHeader,
-    unprotectedHeader: result.unprotectedHeader,
-    additionalAuthenticatedData: result.additionalAuthenticatedData,
-    key: result.key,
-  }
+  return decryptResult(result)
 }

@@ -1,5 +1,5 @@
 import { JOSEError } from '../../errors.js'
-import { decryptJWEParts } from '../../lib/jwe-decrypt.js'
+import { decryptJWEParts, decryptResult } from '../../lib/jwe-decrypt.js'
 import { type JWEDecryptOptions, resolveJWEOptions } from '../../lib/jwe-options.js'
 import { readJSONSerialization } from '../../lib/jws-json.js'
 import type { KeyInput } from '../../lib/key-input.js'
@@ -58,15 +58,7 @@ export async function generalDecrypt(
             : keyOrResolver,
         resolved,
       )
-      return {
-        plaintext: result.plaintext,
-        protectedHeader: result.protectedHeader,
-        sharedUnprotectedHeader: result.sharedUnprotectedHeader,
-        unprotectedHeader: result.unprotectedHeader,
-        additionalAuthenticatedData: result.additionalAuthenticatedData,
-        key: result.key,
-        recipientIndex: index,
-      }
+      return { ...decryptResult(result), recipientIndex: index }
     } catch (error) {
       if (error instanceof TypeError) throw error
       errors.push(error)
