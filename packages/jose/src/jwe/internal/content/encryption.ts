@@ -1,7 +1,8 @@
 import type { Buffer } from 'node:buffer'
 import type { ContentEncryptionAlgorithm } from '../../../jwa/content-encryption-algorithms.js'
-import { aesGcmDecrypt, aesGcmEncrypt, randomBytes } from '../../../lib/backend/encryption.js'
+import { randomBytes } from '../../../lib/backend/encryption.js'
 import { cbcHmacDecrypt, cbcHmacEncrypt } from './cbc-hmac.js'
+import { gcmDecrypt, gcmEncrypt } from './gcm.js'
 
 export interface EncryptedContent {
   iv: Uint8Array
@@ -20,9 +21,7 @@ export function encryptContent(
   if (cek.length !== enc.cekBytes) throw new TypeError(`${enc.name} needs a ${enc.cekBytes}-byte CEK`)
   if (iv.length !== enc.ivBytes) throw new TypeError(`${enc.name} needs a ${enc.ivBytes}-byte IV`)
   const sealed =
-    enc.family === 'gcm'
-      ? aesGcmEncrypt(cek, iv, plaintext, aad)
-      : cbcHmacEncrypt(enc, cek, iv, plaintext, aad)
+    enc.family === 'gcm' ? gcmEncrypt(cek, iv, plaintext, aad) : cbcHmacEncrypt(enc, cek, iv, plaintext, aad)
   return { iv, ...sealed }
 }
 
@@ -37,6 +36,6 @@ export function decryptContent(
 ): Buffer | null {
   if (cek.length !== enc.cekBytes) return null
   return enc.family === 'gcm'
-    ? aesGcmDecrypt(cek, iv, ciphertext, tag, aad)
+    ? gcmDecrypt(cek, iv, ciphertext, tag, aad)
     : cbcHmacDecrypt(enc, cek, iv, ciphertext, tag, aad)
 }

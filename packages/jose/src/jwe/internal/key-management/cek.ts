@@ -1,7 +1,8 @@
-import { randomBytes, secretBytes } from '../../../lib/backend/encryption.js'
-import { keyObjectOf } from '../../../lib/key.js'
+import { randomBytes } from '../../../lib/backend/encryption.js'
 import { assertEpkShape } from '../epk.js'
-import { checkAesGcmKwHeader, unwrapAesGcmKw, unwrapAesKw, wrapAesGcmKw, wrapAesKw } from './aes-kw.js'
+import { checkAesGcmKwHeader, unwrapAesGcmKw, wrapAesGcmKw } from './aes-gcm-kw.js'
+import { unwrapAesKw, wrapAesKw } from './aes-kw.js'
+import { unwrapDir, wrapDir } from './dir.js'
 import { unwrapEcdh, wrapEcdh } from './ecdh-es.js'
 import { readPbes2Parameters, unwrapPbes2, wrapPbes2 } from './pbes2.js'
 import { unwrapRsaOaep, wrapRsaOaep } from './rsa-oaep.js'
@@ -22,7 +23,7 @@ export async function wrapCEK(input: WrapInput): Promise<WrapResult> {
   const cek = input.cek as Uint8Array
   switch (input.alg.family) {
     case 'dir':
-      return { cek: secretBytes(keyObjectOf(input.key)), encryptedKey: new Uint8Array(0), parameters: {} }
+      return wrapDir(input)
     case 'ecdh-es':
       return wrapEcdh(input, input.cek)
     case 'rsa-oaep':
@@ -66,7 +67,7 @@ export async function unwrapCEK(input: UnwrapInput): Promise<Uint8Array> {
   let cek: Uint8Array | null
   switch (input.alg.family) {
     case 'dir':
-      cek = secretBytes(keyObjectOf(input.key))
+      cek = unwrapDir(input)
       break
     case 'ecdh-es':
       cek = unwrapEcdh(input)
