@@ -78,8 +78,8 @@ function distance(a: string, b: string, limit: number): number {
 
 /**
  * The declared name a caller probably meant: the same name in another case or spelling
- * (`max_entries`), the name with or without a unit or plural suffix (`timeout`, `algorithm`), or a
- * name one or two edits away (`clockTolerence`).
+ * (`max_entries`), the name with or without a unit or plural suffix (`timeout`, `algorithm`), the
+ * one name it is the start of (`maxTokenLen`), or a name a few edits away (`clockTolerence`).
  */
 export function closestOption(name: string, known: OptionNames): string | undefined {
   const wanted = normalize(name)
@@ -91,7 +91,12 @@ export function closestOption(name: string, known: OptionNames): string | undefi
       if (other === wanted + suffix || wanted === other + suffix) return candidate
     }
   }
-  const limit = wanted.length <= 4 ? 1 : 2
+  // A cut-off name (`maxTokenLen`, `allowInsecure`), when only one declared name starts with it.
+  if (wanted.length >= 5) {
+    const longer = known.names.filter((candidate) => normalize(candidate).startsWith(wanted))
+    if (longer.length === 1) return longer[0]
+  }
+  const limit = wanted.length <= 4 ? 1 : wanted.length < 8 ? 2 : 3
   let best: string | undefined
   let bestDistance = limit + 1
   for (const candidate of known.names) {
