@@ -92,7 +92,10 @@ export async function decryptJWT(
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" is required')
   assertKnownOptions(options, DECRYPT_JWT_OPTIONS, 'decryptJWT')
   const claimsOptions = resolveClaimsOptions(options)
-  const jweOptions = resolveJWEOptions(options, DEFAULT_MAX_ENCRYPTED_JWT_LENGTH)
+  const jweOptions = resolveJWEOptions({
+    ...options,
+    maxTokenLength: options.maxTokenLength ?? DEFAULT_MAX_ENCRYPTED_JWT_LENGTH,
+  })
   const { plaintext, protectedHeader, key } = await decryptCompact(token, keyOrResolver, jweOptions)
   if (typeof protectedHeader.cty === 'string' && normalizeTyp(protectedHeader.cty) === 'application/jwt') {
     throw new JOSEError(
