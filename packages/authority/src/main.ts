@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config/load-config.js'
 import { MasterKeyError } from './keys/master-key.js'
-import { PATHS } from './lib/context.js'
+import { PATHS } from './lib/paths.js'
 import { createAuthority } from './server.js'
 
 /** `npm start`: configuration from the environment, then serve until SIGINT/SIGTERM. */

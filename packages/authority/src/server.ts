@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import { registerAdmin } from './admin/routes.js'
+import type { AuthorityContext } from './authority-context.js'
 import type { ClientAuthContext } from './clients/authenticate-client.js'
 import { ClientRegistry } from './clients/client-registry.js'
 import { SecretHasher } from './clients/client-secret.js'
@@ -17,10 +18,11 @@ import { registerToken } from './endpoints/token.js'
 import { KeyManager } from './keys/key-manager.js'
 import { loadMasterKey, type MasterKey, openSealer } from './keys/master-key.js'
 import { AuditLog } from './lib/audit.js'
+import { checkOptions } from './lib/check-options.js'
 import { type Clock, systemClock } from './lib/clock.js'
-import { type AuthorityContext, endpointUrl, PATHS } from './lib/context.js'
 import { registerFormParser } from './lib/form-body.js'
 import { OAuthError } from './lib/oauth-error.js'
+import { endpointUrl, PATHS } from './lib/paths.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
 import { createStorage } from './storage/create-storage.js'
@@ -32,6 +34,8 @@ export interface CreateAuthorityOptions {
   /** Storage to use instead of opening config.databaseUrl (the caller then closes it). */
   storage?: Storage
 }
+
+const CREATE_AUTHORITY_OPTIONS: readonly (keyof CreateAuthorityOptions)[] = ['config', 'clock', 'storage']
 
 export interface Authority {
   readonly app: FastifyInstance
@@ -73,6 +77,7 @@ function sendError(error: FastifyError | OAuthError, log: FastifyBaseLogger) {
  * fresh database), clients and every endpoint. Call listen() to serve.
  */
 export async function createAuthority(options: CreateAuthorityOptions): Promise<Authority> {
+  checkOptions('createAuthority', options, CREATE_AUTHORITY_OPTIONS)
   const { config } = options
   const clock = options.clock ?? systemClock
   // A request's child logger only adds its request id, which ties together the request logs written

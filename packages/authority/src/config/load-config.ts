@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { checkOptions, closestName } from '../lib/check-options.js'
 import { SETTINGS, type SettingName } from './defaults.js'
 import { SettingError } from './parsers.js'
+
+const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[]
 
 /** The validated, frozen configuration every other module receives. */
 export interface AuthorityConfig {
@@ -54,8 +57,12 @@ function readConfigFile(path: string): ConfigInput {
     throw new ConfigError(`TESSERA_CONFIG: ${path} must hold a JSON object`)
   }
   for (const key of Object.keys(parsed)) {
-    if (!Object.hasOwn(SETTINGS, key))
-      throw new ConfigError(`TESSERA_CONFIG: unknown setting "${key}" in ${path}`)
+    if (!Object.hasOwn(SETTINGS, key)) {
+      const suggestion = closestName(key, SETTING_NAMES)
+      throw new ConfigError(
+        `TESSERA_CONFIG: unknown setting "${key}" in ${path}${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}`,
+      )
+    }
   }
   return parsed as ConfigInput
 }
@@ -63,11 +70,13 @@ function readConfigFile(path: string): ConfigInput {
 /**
  * Builds the configuration from defaults, the optional JSON file named by TESSERA_CONFIG, the
  * environment, and `overrides` (for tests and embedding), in that order of precedence, lowest first.
+ * An override that names no setting is a TypeError, with the setting it probably meant.
  */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ConfigInput = {},
 ): AuthorityConfig {
+  checkOptions('loadConfig', overrides, SETTING_NAMES)
   const file = env.TESSERA_CONFIG ? readConfigFile(env.TESSERA_CONFIG) : {}
   const values: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import { authenticateClient } from '../clients/authenticate-client.js'
 import { createAccessTokenVerifier } from '../keys/access-token-verifier.js'
-import type { AuthorityContext } from '../lib/context.js'
-import { PATHS } from '../lib/context.js'
 import { formOf } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { PATHS } from '../lib/paths.js'
 import { looksLikeRefreshToken, revokeRefreshToken } from '../refresh/refresh-endpoints.js'
 
 /**

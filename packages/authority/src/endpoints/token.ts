@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import { authenticateClient } from '../clients/authenticate-client.js'
 import { GRANTS } from '../grants/index.js'
-import type { AuthorityContext } from '../lib/context.js'
-import { PATHS } from '../lib/context.js'
 import { type FormBody, formOf } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { PATHS } from '../lib/paths.js'
 import type { RateLimiter } from '../lib/rate-limit.js'
 
 function limit(limiter: RateLimiter, key: string): void {

@@ -1,11 +1,12 @@
 import { isJOSEError, unsafeDecodeJWT, verifyJWT } from '@tessera/jose'
+import type { AuthorityContext } from '../authority-context.js'
 import { isAbsoluteUri } from '../clients/client-metadata.js'
 import type { Client } from '../clients/client-registry.js'
-import { type AuthorityContext, endpointUrl, PATHS } from '../lib/context.js'
 import type { FormBody } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { endpointUrl, PATHS } from '../lib/paths.js'
 import { deviceTokenResponse, requireGrantType } from './device-token.js'
-import type { GrantRequest, TokenResponse } from './index.js'
+import type { GrantRequest, TokenResponse } from './types.js'
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 /** The issue's bound on device assertions: `exp` at most ten minutes ahead, `iat` no older. */

@@ -1,9 +1,9 @@
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
-import type { AuthorityContext } from '../lib/context.js'
 import type { FormBody } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { deviceTokenResponse, requireGrantType } from './device-token.js'
-import type { GrantRequest, TokenResponse } from './index.js'
+import type { GrantRequest, TokenResponse } from './types.js'
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
   unknown: 'unknown refresh token',

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
-import type { AuthorityContext } from '../lib/context.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import type { CutoffKind } from '../storage/types.js'
 
