@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import type { JWK, Key } from '@tessera/jose'
 import type { Clock } from '../lib/clock.js'
+import { DEVICE_ID } from '../lib/identifiers.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import type { DeviceRecord, DeviceStatus, Storage } from '../storage/types.js'
 import { type DeviceAcl, parseAcl } from './device-acl.js'
 import { importDeviceKey, parseDeviceJwk } from './device-key.js'
 
-/**
- * Device ids become the `sub` of tokens and replace `{device}` inside MQTT topic filters, so they may
- * not hold `/`, `+`, `#` or anything else a topic gives meaning to.
- */
-export const DEVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/
 const MAX_METADATA = 4096
 
 export interface Device {
