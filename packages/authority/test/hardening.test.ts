@@ -209,6 +209,37 @@ describe('hardening: what an attacker on 127.0.0.1 tried', () => {
     expect(foreign.body).toEqual(unknown.body)
     expect(foreign.body.error).toBe('invalid_grant')
   })
+
+  it('item 7: registration keeps only the public members of a client key', async () => {
+    const { privateKey } = await generateKeyPair('RS256', { extractable: true })
+    const full = await exportJWK(privateKey)
+    const { d: _d, p, q, dp, dq, qi, ...publicPart } = full
+    const refused = await fetch(`${server.url}/oauth/register`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${process.env.NEVER ?? ''}`, 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect(refused.status).toBe(401)
+    const withPrimes = registerClient(server.url, {
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [{ ...publicPart, p, q, dp, dq, qi }] },
+    })
+    await expect(withPrimes).rejects.toThrow(/^registration failed: 400 .*invalid_client_metadata/)
+    const registered = await registerClient(server.url, {
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: {
+        keys: [
+          { ...publicPart, kid: 'rsa-1', alg: 'RS256', use: 'sig', note: 'unknown member', x5u: 'https://x' },
+        ],
+      },
+    })
+    const expected = { kty: 'RSA', n: publicPart.n, e: publicPart.e, kid: 'rsa-1', alg: 'RS256', use: 'sig' }
+    expect((registered.jwks as { keys: unknown[] }).keys).toEqual([expected])
+    const listed = (await admin(server.url, 'GET', '/clients')).body.clients.find(
+      (c: { client_id: string }) => c.client_id === registered.client_id,
+    )
+    expect(listed.jwks.keys).toEqual([expected])
+  })
 })
 
 /** Issue 11 item 6: introspection and revocation are limited like the token endpoint. */
