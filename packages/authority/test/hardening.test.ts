@@ -240,6 +240,28 @@ describe('hardening: what an attacker on 127.0.0.1 tried', () => {
     )
     expect(listed.jwks.keys).toEqual([expected])
   })
+
+  it('item 11: deeply nested device metadata is a 400, never a 500', async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`
+    const body = `{"jwk":${JSON.stringify((await deviceKey()).jwk)},"acl":{},"metadata":${deep}}`
+    const response = await fetch(`${server.url}/admin/devices`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${(await import('./helpers/authority.js')).ADMIN_TOKEN}`,
+        'content-type': 'application/json',
+      },
+      body,
+    })
+    expect(response.status).toBe(400)
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_request')
+    const tooDeep = { a: { b: { c: { d: { e: { f: { g: { h: { i: { j: 1 } } } } } } } } } }
+    const patched = await admin(server.url, 'PATCH', '/devices/dev-lock', { metadata: tooDeep })
+    expect(patched.status).toBe(400)
+    expect(patched.body.error).toBe('invalid_request')
+    expect(
+      (await admin(server.url, 'PATCH', '/devices/dev-lock', { metadata: { a: { b: 1 } } })).status,
+    ).toBe(200)
+  })
 })
 
 /** Issue 11 item 6: introspection and revocation are limited like the token endpoint. */

@@ -8,6 +8,9 @@ import { type DeviceAcl, parseAcl } from './device-acl.js'
 import { importDeviceKey, parseDeviceJwk } from './device-key.js'
 
 const MAX_METADATA = 4096
+/** Free-form metadata is for labels, not documents: a few levels, a bounded number of objects. */
+const MAX_METADATA_DEPTH = 8
+const MAX_METADATA_NODES = 1000
 
 export interface Device {
   readonly id: string
@@ -33,9 +36,28 @@ function bodyObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>
 }
 
+/**
+ * Whether `value` nests no deeper than `limit` objects or arrays, checked without recursion: a body of
+ * 5,000 nested objects would otherwise overflow the stack of JSON.stringify below (a 500).
+ */
+function withinDepth(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]]
+  let visited = 0
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [unknown, number]
+    if (typeof current !== 'object' || current === null) continue
+    if (depth > limit || ++visited > MAX_METADATA_NODES) return false
+    for (const child of Object.values(current)) pending.push([child, depth + 1])
+  }
+  return true
+}
+
 function parseMetadata(input: unknown): string {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     invalid('"metadata" must be an object')
+  if (!withinDepth(input, MAX_METADATA_DEPTH)) {
+    invalid(`"metadata" may nest at most ${MAX_METADATA_DEPTH} levels of objects and arrays`)
+  }
   const text = JSON.stringify(input)
   if (text.length > MAX_METADATA) invalid(`"metadata" must be at most ${MAX_METADATA} characters of JSON`)
   return text
