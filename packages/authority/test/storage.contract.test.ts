@@ -277,4 +277,18 @@ describe.each(dialects)('storage contract: %s', (_name, databaseUrl) => {
     expect(await storage.latestCutoff([['device', 'device-1']])).toBeUndefined()
     expect(await storage.listRefreshFamilies('device-1')).toEqual([])
   })
+
+  it('never moves a kill-switch cut-off backwards (issue 11 item 8)', async () => {
+    await storage.revokeIssuedBefore('client', 'cutoff-mono', 5000, 10_000_000)
+    await storage.revokeIssuedBefore('client', 'cutoff-mono', 3000, 9_000_000)
+    expect(await storage.latestCutoff([['client', 'cutoff-mono']])).toBe(5000)
+    await storage.revokeIssuedBefore('client', 'cutoff-mono', 7000, 8_000_000)
+    expect(await storage.latestCutoff([['client', 'cutoff-mono']])).toBe(7000)
+    // The longest keep-until wins too: a later, shorter one does not drop the cut-off early.
+    await storage.purgeExpired(9_500_000)
+    expect(await storage.latestCutoff([['client', 'cutoff-mono']])).toBe(7000)
+    await storage.purgeExpired(10_000_001)
+    expect(await storage.latestCutoff([['client', 'cutoff-mono']])).toBeUndefined()
+  })
+
 })
