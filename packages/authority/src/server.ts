@@ -44,6 +44,11 @@ export interface Authority {
   readonly adminTokenGenerated: boolean
   /** Listens on config.host:config.port; returns the base URL. */
   listen(): Promise<string>
+  /**
+   * The periodic purge, now: expired revocations, single-use ids and refresh families, and audit
+   * events older than auditRetention. Runs every minute on its own; exposed for operators and tests.
+   */
+  purgeExpired(): Promise<void>
   close(): Promise<void>
 }
 
@@ -152,10 +157,16 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     }
     await keys.start()
     audit.start()
+    const purgeExpired = async () => {
+      const now = clock.now()
+      await storage.purgeExpired(now)
+      if (config.auditRetention > 0) {
+        const purged = await storage.purgeAudit(now - config.auditRetention * 1000)
+        if (purged > 0) app.log.info({ purged }, 'purged audit events past their retention')
+      }
+    }
     const purge = setInterval(() => {
-      storage
-        .purgeExpired(clock.now())
-        .catch((error: unknown) => app.log.error({ err: error }, 'purge failed'))
+      purgeExpired().catch((error: unknown) => app.log.error({ err: error }, 'purge failed'))
     }, 60_000)
     purge.unref()
 
@@ -184,6 +195,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       async listen() {
         return app.listen({ port: config.port, host: config.host })
       },
+      purgeExpired,
       async close() {
         if (closed) return
         closed = true

@@ -291,4 +291,13 @@ describe.each(dialects)('storage contract: %s', (_name, databaseUrl) => {
     expect(await storage.latestCutoff([['client', 'cutoff-mono']])).toBeUndefined()
   })
 
+  it('purges audit events older than the retention cut-off (issue 11 item 9)', async () => {
+    const event = (at: number) => ({ at, event: 'test.retention', subject: 'retention', detail: '{}' })
+    await storage.purgeAudit(Number.MAX_SAFE_INTEGER)
+    expect(await storage.listAudit(10)).toEqual([])
+    await storage.appendAudit([event(1000), event(2000), event(5000)])
+    expect(await storage.purgeAudit(3000)).toBe(2)
+    const left = (await storage.listAudit(1000)).filter((e) => e.event === 'test.retention')
+    expect(left.map((e) => e.at)).toEqual([5000])
+  })
 })

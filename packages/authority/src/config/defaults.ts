@@ -162,6 +162,12 @@ export const SETTINGS = {
     parse: parseInteger(0, 100_000),
     doc: 'Failed device logins and refreshes per minute, per device and per address (0 disables)',
   },
+  auditRetention: {
+    env: 'TESSERA_AUDIT_RETENTION',
+    default: 90 * 86_400,
+    parse: parseDuration(0, 10 * 366 * 86_400),
+    doc: 'How long audit events are kept before the periodic purge deletes them (0 keeps them forever)',
+  },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const
 

@@ -36,6 +36,8 @@ export interface AuthorityConfig {
   readonly refreshTokenIdleTimeout: number
   readonly refreshGraceWindow: number
   readonly deviceFailureLimit: number
+  /** Seconds; 0 keeps the audit log forever. */
+  readonly auditRetention: number
   readonly logLevel: string
 }
 
