@@ -1,5 +1,5 @@
 import { hkdfSync, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import { registerAdmin } from './admin/routes.js'
@@ -7,7 +7,8 @@ import type { AuthorityContext } from './authority-context.js'
 import type { ClientAuthContext } from './clients/authenticate-client.js'
 import { ClientRegistry } from './clients/client-registry.js'
 import { SecretHasher } from './clients/client-secret.js'
-import type { AuthorityConfig } from './config/load-config.js'
+import { type AuthorityConfig, ConfigError } from './config/load-config.js'
+import { ADMIN_TOKEN_SHAPE } from './config/parsers.js'
 import { DeviceRegistry } from './devices/device-registry.js'
 import { registerIntrospection } from './endpoints/introspection.js'
 import { registerJwks } from './endpoints/jwks.js'
@@ -23,7 +24,9 @@ import { type Clock, systemClock } from './lib/clock.js'
 import { registerFormParser } from './lib/form-body.js'
 import { OAuthError } from './lib/oauth-error.js'
 import { endpointUrl, PATHS } from './lib/paths.js'
+import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
+import { requestLogView } from './lib/request-log.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
 import { createStorage } from './storage/create-storage.js'
 import type { Storage } from './storage/types.js'
@@ -52,14 +55,23 @@ export interface Authority {
   close(): Promise<void>
 }
 
-/** The admin token from configuration, else <dataDir>/admin-token, created (0600) on first run. */
+/**
+ * The admin token from configuration, else <dataDir>/admin-token, created (0600) on first run as 256
+ * random bits in base64url (43 characters). One left in the file must be as strong as a configured one.
+ */
 function loadAdminToken(config: AuthorityConfig): { token: string; generated: boolean } {
   if (config.adminToken !== undefined) return { token: config.adminToken, generated: false }
   const path = join(config.dataDir, 'admin-token')
-  if (existsSync(path)) return { token: readFileSync(path, 'utf8').trim(), generated: false }
-  mkdirSync(config.dataDir, { recursive: true })
+  if (existsSync(path)) {
+    const token = readFileSync(path, 'utf8').trim()
+    if (!ADMIN_TOKEN_SHAPE.test(token)) {
+      throw new ConfigError(`${path}: the admin token must be at least 32 visible ASCII characters`)
+    }
+    return { token, generated: false }
+  }
+  ensurePrivateDir(config.dataDir)
   const token = randomBytes(32).toString('base64url')
-  writeFileSync(path, `${token}\n`, { mode: 0o600, flag: 'wx' })
+  writePrivateFile(path, `${token}\n`)
   return { token, generated: true }
 }
 
@@ -90,7 +102,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
   // building a child each (about 2 µs a request, a tenth of a JWKS response).
   const requestLogs = ['trace', 'debug', 'info'].includes(config.logLevel)
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, serializers: { req: requestLogView } },
     childLoggerFactory: (logger, bindings, options) =>
       requestLogs || options.level !== undefined ? logger.child(bindings, options) : logger,
     bodyLimit: config.bodyLimit,
@@ -100,7 +112,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
   const storage = options.storage ?? createStorage(config.databaseUrl)
   try {
     await storage.migrate()
-    const masterKey = loadMasterKey(config)
+    const masterKey = await loadMasterKey(config, storage)
+    if (masterKey.warning !== undefined) app.log.warn({ path: masterKey.path }, masterKey.warning)
     const sealer = await openSealer(storage, masterKey)
     const { token: adminToken, generated } = loadAdminToken(config)
     const audit = new AuditLog(storage, clock, app.log)

@@ -1,4 +1,5 @@
 import {
+  parseAdminToken,
   parseAlgorithm,
   parseBoolean,
   parseDuration,
@@ -28,7 +29,7 @@ export const SETTINGS = {
     env: 'TESSERA_DATA_DIR',
     default: './data',
     parse: parseString,
-    doc: 'Directory for SQLite and key files',
+    doc: 'Directory for SQLite and key files (created 0700, its files 0600)',
   },
   databaseUrl: {
     env: 'DATABASE_URL',
@@ -39,13 +40,15 @@ export const SETTINGS = {
   adminToken: {
     env: 'TESSERA_ADMIN_TOKEN',
     default: undefined,
-    parse: parseString,
-    doc: 'Bearer token for /admin and registration; generated into <dataDir>/admin-token when absent',
+    parse: parseAdminToken,
+    secret: true,
+    doc: 'Bearer token for /admin and registration, at least 32 visible ASCII characters; generated into <dataDir>/admin-token when absent',
   },
   masterKey: {
     env: 'TESSERA_MASTER_KEY',
     default: undefined,
     parse: parseString,
+    secret: true,
     doc: '32-byte key (base64url) sealing private keys at rest',
   },
   masterKeyFile: {

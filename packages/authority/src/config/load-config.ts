@@ -99,7 +99,7 @@ export function loadConfig(
     } catch (error) {
       if (!(error instanceof SettingError)) throw error
       throw new ConfigError(
-        `invalid setting "${name}" (${spec.env}=${JSON.stringify(raw)}): ${error.message}`,
+        `invalid setting "${name}" (${spec.env}=${'secret' in spec ? '<not shown>' : JSON.stringify(raw)}): ${error.message}`,
       )
     }
   }
