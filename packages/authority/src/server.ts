@@ -106,6 +106,17 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     childLoggerFactory: (logger, bindings, options) =>
       requestLogs || options.level !== undefined ? logger.child(bindings, options) : logger,
     bodyLimit: config.bodyLimit,
+    // Fastify leaves request and connection timeouts off: one slow client trickling a body per
+    // connection could then hold sockets forever and starve everyone (issue 11 item 3).
+    requestTimeout: Math.round(config.requestTimeout * 1000),
+    connectionTimeout: Math.round(config.connectionTimeout * 1000),
+    keepAliveTimeout: Math.round(config.keepAliveTimeout * 1000),
+    http: {
+      headersTimeout: Math.round(config.headersTimeout * 1000),
+      // Node checks the request and header deadlines on this period (30 s by default), so a
+      // deadline of a few seconds needs a finer check; it walks only the open connections.
+      connectionsCheckingInterval: Math.min(1000, Math.round(config.headersTimeout * 500)),
+    },
     // The per-address rate limit keys on the socket address; X-Forwarded-For is not trusted by default.
     trustProxy: false,
   })

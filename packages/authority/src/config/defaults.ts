@@ -129,6 +129,30 @@ export const SETTINGS = {
     parse: parseInteger(1024, 10_485_760),
     doc: 'Largest accepted request body, in bytes',
   },
+  requestTimeout: {
+    env: 'TESSERA_REQUEST_TIMEOUT',
+    default: 30,
+    parse: parseDuration(0.5, 600),
+    doc: 'Longest a client may take to send a whole request, headers and body; then 408 and the connection closes',
+  },
+  headersTimeout: {
+    env: 'TESSERA_HEADERS_TIMEOUT',
+    default: 10,
+    parse: parseDuration(0.5, 600),
+    doc: 'Longest a client may take to send the request headers (at most requestTimeout)',
+  },
+  connectionTimeout: {
+    env: 'TESSERA_CONNECTION_TIMEOUT',
+    default: 60,
+    parse: parseDuration(1, 3600),
+    doc: 'A connection on which nothing moves for this long is closed',
+  },
+  keepAliveTimeout: {
+    env: 'TESSERA_KEEP_ALIVE_TIMEOUT',
+    default: 5,
+    parse: parseDuration(0.5, 600),
+    doc: 'How long an idle keep-alive connection waits for its next request',
+  },
   allowHttpJwksUri: {
     env: 'TESSERA_ALLOW_HTTP_JWKS_URI',
     default: false,

@@ -29,6 +29,11 @@ export interface AuthorityConfig {
   readonly rateLimitPerClient: number
   readonly rateLimitPerAddress: number
   readonly bodyLimit: number
+  /** Seconds: the whole request, the headers, an idle connection, an idle keep-alive connection. */
+  readonly requestTimeout: number
+  readonly headersTimeout: number
+  readonly connectionTimeout: number
+  readonly keepAliveTimeout: number
   readonly allowHttpJwksUri: boolean
   /** Seconds. */
   readonly deviceAccessTokenLifetime: number
@@ -134,6 +139,11 @@ function finish(values: Record<string, unknown>): AuthorityConfig {
   if (config.publishLead >= config.rotationPeriod) {
     throw new ConfigError(
       `invalid setting "publishLead" (TESSERA_PUBLISH_LEAD): must be below rotationPeriod (${config.rotationPeriod}s)`,
+    )
+  }
+  if (config.headersTimeout > config.requestTimeout) {
+    throw new ConfigError(
+      `invalid setting "headersTimeout" (TESSERA_HEADERS_TIMEOUT): must not exceed requestTimeout (${config.requestTimeout}s), which covers the headers too`,
     )
   }
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(config.databaseUrl)) {
