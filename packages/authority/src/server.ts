@@ -22,6 +22,7 @@ import { AuditLog } from './lib/audit.js'
 import { checkOptions } from './lib/check-options.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { registerFormParser } from './lib/form-body.js'
+import { trackInFlight } from './lib/graceful-shutdown.js'
 import { OAuthError } from './lib/oauth-error.js'
 import { endpointUrl, PATHS } from './lib/paths.js'
 import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
@@ -47,11 +48,17 @@ export interface Authority {
   readonly adminTokenGenerated: boolean
   /** Listens on config.host:config.port; returns the base URL. */
   listen(): Promise<string>
+  /** Requests in flight now (what a shutdown would have to drain). */
+  inFlight(): number
   /**
    * The periodic purge, now: expired revocations, single-use ids and refresh families, and audit
    * events older than auditRetention. Runs every minute on its own; exposed for operators and tests.
    */
   purgeExpired(): Promise<void>
+  /**
+   * Drains (see lib/graceful-shutdown: new requests get 503, in-flight ones finish, up to
+   * drainTimeout), then stops the key schedule, flushes the audit queue and closes storage.
+   */
   close(): Promise<void>
 }
 
@@ -194,6 +201,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     }, 60_000)
     purge.unref()
 
+    const inFlight = trackInFlight(app, app.log)
     registerFormParser(app)
     app.setErrorHandler((error: FastifyError | OAuthError, _request, reply) => {
       const { status, headers, body } = sendError(error, app.log)
@@ -220,10 +228,12 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         return app.listen({ port: config.port, host: config.host })
       },
       purgeExpired,
+      inFlight: () => inFlight.count(),
       async close() {
         if (closed) return
         closed = true
         clearInterval(purge)
+        await inFlight.drain(config.drainTimeout * 1000)
         await app.close()
         await keys.stop()
         await audit.stop()

@@ -153,6 +153,18 @@ export const SETTINGS = {
     parse: parseDuration(0.5, 600),
     doc: 'How long an idle keep-alive connection waits for its next request',
   },
+  drainTimeout: {
+    env: 'TESSERA_DRAIN_TIMEOUT',
+    default: 10,
+    parse: parseDuration(0, 600),
+    doc: 'On SIGTERM, how long requests in flight may finish before their connections are closed',
+  },
+  shutdownTimeout: {
+    env: 'TESSERA_SHUTDOWN_TIMEOUT',
+    default: 30,
+    parse: parseDuration(0.5, 3600),
+    doc: 'Hard deadline from SIGTERM: past it the process exits (status 1) whatever is unfinished',
+  },
   allowHttpJwksUri: {
     env: 'TESSERA_ALLOW_HTTP_JWKS_URI',
     default: false,

@@ -34,6 +34,9 @@ export interface AuthorityConfig {
   readonly headersTimeout: number
   readonly connectionTimeout: number
   readonly keepAliveTimeout: number
+  /** Seconds, from the signal: drain the requests in flight; then exit whatever is left. */
+  readonly drainTimeout: number
+  readonly shutdownTimeout: number
   readonly allowHttpJwksUri: boolean
   /** Seconds. */
   readonly deviceAccessTokenLifetime: number
