@@ -115,13 +115,13 @@ export const SETTINGS = {
     env: 'TESSERA_RATE_LIMIT_CLIENT',
     default: 200,
     parse: parseInteger(0, 1_000_000),
-    doc: 'Token requests per second per client (0 disables)',
+    doc: 'Token, introspection and revocation requests per second per client, together (0 disables)',
   },
   rateLimitPerAddress: {
     env: 'TESSERA_RATE_LIMIT_ADDRESS',
     default: 1000,
     parse: parseInteger(0, 1_000_000),
-    doc: 'Token requests per second per client address (0 disables)',
+    doc: 'Token, introspection and revocation requests per second per client address, together (0 disables)',
   },
   bodyLimit: {
     env: 'TESSERA_BODY_LIMIT',

@@ -28,7 +28,7 @@ export function trackInFlight(app: FastifyInstance, log: FastifyBaseLogger): InF
   let draining = false
   let settled: (() => void) | undefined
 
-  app.addHook('onRequest', (request, reply, done) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     if (draining) {
       reply
         .code(503)
