@@ -77,12 +77,13 @@ describe('graceful shutdown', () => {
       const fleet = await registerFleetClient(server.url)
       const key = await deviceKey()
       await registerDevice(server.url, key, { id: 'dev-drain' })
-      const tokens: string[] = []
-      for (let i = 0; i < 51; i++) {
-        const answer = await login(server.url, fleet, await assertion(key, 'dev-drain', server.url))
-        expect(answer.status).toBe(200)
-        tokens.push(answer.body.refresh_token)
-      }
+      const logins = await Promise.all(
+        Array.from({ length: 51 }, async () =>
+          login(server.url, fleet, await assertion(key, 'dev-drain', server.url)),
+        ),
+      )
+      expect(logins.map((answer) => answer.status)).toEqual(Array(51).fill(200))
+      const tokens = logins.map((answer) => answer.body.refresh_token as string)
       const authorization = basic(fleet.client_id, fleet.client_secret)
       const form = (token: string) => `grant_type=refresh_token&refresh_token=${token}`
       const inFlight = tokens
