@@ -86,9 +86,19 @@ async function startIssuer(): Promise<{ issuer: string; token: string; close: ()
   return { issuer: base, token, close: () => server.close() }
 }
 
-function spawnServer(entry: string, args: string[], env: Record<string, string>): ChildProcess {
+// BENCH_ONLY=<substring> runs only the matching contenders; BENCH_NODE_ARGS (e.g. --cpu-prof) goes to them.
+const ONLY = process.env.BENCH_ONLY
+const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+
+function spawnServer(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  execArgv: string[] = [],
+): ChildProcess {
   return fork(entry, args, {
     env: { PATH: process.env.PATH ?? '', ...env },
+    execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
 }
@@ -146,7 +156,7 @@ async function main(): Promise<void> {
   const results = new Map<string, { rps: number[]; p99: number[]; cpu: number[]; bad: number }>()
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const contender of CONTENDERS) {
+      for (const contender of CONTENDERS.filter((item) => !ONLY || item.name.includes(ONLY))) {
         const port = upstreamPort + 10 + CONTENDERS.indexOf(contender) * 2
         const child = spawnServer(
           contender.entry,
@@ -157,6 +167,7 @@ async function main(): Promise<void> {
             ISSUER: issuer.issuer,
             JWKS_URI: `${issuer.issuer}/.well-known/jwks.json`,
           },
+          NODE_ARGS,
         )
         try {
           const url = `http://127.0.0.1:${port}/items`
