@@ -56,7 +56,16 @@ const CONTENDERS: Contender[] = [
     name: 'tessera-gateway, metrics off',
     entry: here('../../dist/cli/main.js'),
     args: (env) => [
-      ...['--issuer', env.issuer, '--audience', 'bench', '--upstream', env.upstream, '--port', String(env.port)],
+      ...[
+        '--issuer',
+        env.issuer,
+        '--audience',
+        'bench',
+        '--upstream',
+        env.upstream,
+        '--port',
+        String(env.port),
+      ],
       ...['--allow-insecure-http', '--typ', 'at+jwt', '--log-level', 'warn'],
     ],
   },
