@@ -8,6 +8,7 @@ import { ClientRegistry } from './clients/client-registry.js'
 import { SecretHasher } from './clients/client-secret.js'
 import type { AuthorityConfig } from './config/load-config.js'
 import { DeviceRegistry } from './devices/device-registry.js'
+import { createMailer } from './email/mailer.js'
 import { registerIntrospection } from './endpoints/introspection.js'
 import { registerJwks } from './endpoints/jwks.js'
 import { registerMetadata } from './endpoints/metadata.js'
@@ -22,9 +23,15 @@ import { type AuthorityContext, endpointUrl, PATHS } from './lib/context.js'
 import { registerFormParser } from './lib/form-body.js'
 import { OAuthError } from './lib/oauth-error.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
+import { registerPages } from './pages/routes.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
+import { cookieNames } from './sessions/cookies.js'
+import { BrowserSessions } from './sessions/session-store.js'
+import { EmailProofs } from './signin/email-proof.js'
+import { SendLimits } from './signin/send-limits.js'
 import { createStorage } from './storage/create-storage.js'
 import type { Storage } from './storage/types.js'
+import { UserRegistry } from './users/user-registry.js'
 
 export interface CreateAuthorityOptions {
   config: AuthorityConfig
@@ -130,6 +137,14 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         graceWindow: config.refreshGraceWindow * 1000,
       },
     )
+    const derive = (info: string) =>
+      new Uint8Array(hkdfSync('sha256', masterKey.bytes, new Uint8Array(0), info, 32))
+    const mailer = createMailer({
+      smtpUrl: config.smtpUrl,
+      from: config.emailFrom,
+      dataDir: config.dataDir,
+      ...(config.logLevel === 'silent' ? { print: () => {} } : {}),
+    })
     const context: AuthorityContext = {
       config,
       clock,
@@ -144,6 +159,19 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       devices: new DeviceRegistry(storage, clock),
       refresh,
       deviceFailures: new DeviceFailureLimits(config.deviceFailureLimit),
+      users: new UserRegistry(storage, clock, { openSignup: config.openSignup }),
+      sessions: new BrowserSessions(storage, clock, derive('tessera browser session hmac'), {
+        idleTimeout: config.sessionIdleTimeout * 1000,
+        lifetime: config.sessionLifetime * 1000,
+      }),
+      cookies: cookieNames(config.issuer),
+      mailer,
+      signin: {
+        proofs: new EmailProofs(derive('tessera email proof hmac')),
+        sendLimits: new SendLimits(config.signinSendLimitAddress, config.signinSendLimitIp, () =>
+          clock.now(),
+        ),
+      },
     }
     await keys.start()
     audit.start()
@@ -169,6 +197,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     registerRevocation(app, context)
     registerRegistration(app, context)
     registerAdmin(app, context)
+    registerPages(app, context)
 
     let closed = false
     return {
@@ -186,6 +215,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         await app.close()
         await keys.stop()
         await audit.stop()
+        mailer.close()
         if (!options.storage) await storage.close()
       },
     }
