@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { registerSessionRoutes } from '../sessions/routes.js'
 import { registerSignIn } from '../signin/routes.js'
 import { registerAccount } from './account.js'

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { formOf } from '../lib/form-body.js'
 import { PageError } from '../pages/page-error.js'
 import { checkCsrf } from './csrf.js'
