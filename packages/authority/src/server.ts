@@ -10,6 +10,7 @@ import { SecretHasher } from './clients/client-secret.js'
 import { type AuthorityConfig, ConfigError } from './config/load-config.js'
 import { ADMIN_TOKEN_SHAPE } from './config/parsers.js'
 import { DeviceRegistry } from './devices/device-registry.js'
+import { createMailer } from './email/mailer.js'
 import { registerIntrospection } from './endpoints/introspection.js'
 import { registerJwks } from './endpoints/jwks.js'
 import { registerMetadata } from './endpoints/metadata.js'
@@ -28,9 +29,16 @@ import { endpointUrl, PATHS } from './lib/paths.js'
 import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import { requestLogView } from './lib/request-log.js'
+import { sendErrorPage } from './pages/error-page.js'
+import { registerPages } from './pages/routes.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
+import { cookieNames } from './sessions/cookies.js'
+import { BrowserSessions } from './sessions/session-store.js'
+import { EmailProofs } from './signin/email-proof.js'
+import { SendLimits } from './signin/send-limits.js'
 import { createStorage } from './storage/create-storage.js'
 import type { Storage } from './storage/types.js'
+import { UserRegistry } from './users/user-registry.js'
 
 export interface CreateAuthorityOptions {
   config: AuthorityConfig
@@ -171,6 +179,14 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         graceWindow: config.refreshGraceWindow * 1000,
       },
     )
+    const derive = (info: string) =>
+      new Uint8Array(hkdfSync('sha256', masterKey.bytes, new Uint8Array(0), info, 32))
+    const mailer = createMailer({
+      smtpUrl: config.smtpUrl,
+      from: config.emailFrom,
+      dataDir: config.dataDir,
+      ...(config.logLevel === 'silent' ? { print: () => {} } : {}),
+    })
     const context: AuthorityContext = {
       config,
       clock,
@@ -185,6 +201,19 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       devices: new DeviceRegistry(storage, clock),
       refresh,
       deviceFailures: new DeviceFailureLimits(config.deviceFailureLimit),
+      users: new UserRegistry(storage, clock, { openSignup: config.openSignup }),
+      sessions: new BrowserSessions(storage, clock, derive('tessera browser session hmac'), {
+        idleTimeout: config.sessionIdleTimeout * 1000,
+        lifetime: config.sessionLifetime * 1000,
+      }),
+      cookies: cookieNames(config.issuer),
+      mailer,
+      signin: {
+        proofs: new EmailProofs(derive('tessera email proof hmac')),
+        sendLimits: new SendLimits(config.signinSendLimitAddress, config.signinSendLimitIp, () =>
+          clock.now(),
+        ),
+      },
     }
     await keys.start()
     audit.start()
@@ -207,8 +236,16 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       const { status, headers, body } = sendError(error, app.log)
       reply.code(status).headers(headers).header('cache-control', 'no-store').send(body)
     })
-    app.setNotFoundHandler((_request, reply) => {
-      reply.code(404).send({ error: 'invalid_request', error_description: 'no such endpoint' })
+    app.setNotFoundHandler((request, reply) => {
+      // A person who mistyped a page address gets a page; API clients keep the standard error body.
+      if (request.method === 'GET' && request.headers.accept?.includes('text/html')) {
+        return sendErrorPage(reply, 404, {
+          title: 'Page not found',
+          message: 'There is no page at this address.',
+          code: 'not_found',
+        })
+      }
+      return reply.code(404).send({ error: 'invalid_request', error_description: 'no such endpoint' })
     })
     registerMetadata(app, context)
     registerJwks(app, context)
@@ -217,6 +254,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     registerRevocation(app, context)
     registerRegistration(app, context)
     registerAdmin(app, context)
+    registerPages(app, context)
 
     let closed = false
     return {
@@ -237,6 +275,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         await app.close()
         await keys.stop()
         await audit.stop()
+        mailer.close()
         if (!options.storage) await storage.close()
       },
     }
