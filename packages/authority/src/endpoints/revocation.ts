@@ -16,7 +16,10 @@ export function registerRevocation(app: FastifyInstance, ctx: AuthorityContext):
   app.post(PATHS.revocation, async (request, reply) => {
     // §2.1: form-encoded POST with `token`, from an authenticated client.
     const form = formOf(request.body, request.headers['content-type'])
-    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
+    // §2.1: public clients may revoke their own tokens too (identified by client_id).
+    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth, {
+      allowPublic: true,
+    })
     if (!form.token) throw new OAuthError('invalid_request', '"token" is required')
     if (looksLikeRefreshToken(form.token)) {
       await revokeRefreshToken(ctx, client, form.token)

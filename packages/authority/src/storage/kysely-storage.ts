@@ -1,6 +1,7 @@
 import { type Kysely, Migrator, sql } from 'kysely'
 import * as devices from './kysely-devices.js'
 import * as refresh from './kysely-refresh.js'
+import { listRevocations } from './kysely-revocations.js'
 import { migrationProvider } from './migrations.js'
 import type { Database } from './schema.js'
 import type {
@@ -15,6 +16,7 @@ import type {
   KeyTransition,
   RefreshFamilyRecord,
   RefreshTokenRecord,
+  RevocationLists,
   Storage,
 } from './types.js'
 
@@ -185,6 +187,10 @@ export class KyselyStorage implements Storage {
       .values({ jti, expires_at: expiresAt })
       .onConflict((oc) => oc.column('jti').doNothing())
       .execute()
+  }
+
+  listRevocations(now: number, relevantSince: number): Promise<RevocationLists> {
+    return listRevocations(this.#db, now, relevantSince)
   }
 
   async isTokenRevoked(jti: string): Promise<boolean> {
