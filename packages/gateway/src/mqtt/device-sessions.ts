@@ -2,7 +2,7 @@ import type { DeviceIdentity } from './device-identity.js'
 
 export type EndReason = 'expired' | 'revoked'
 
-interface Session<C> {
+interface Session {
   readonly identity: DeviceIdentity
   readonly timer: NodeJS.Timeout
 }
@@ -12,7 +12,7 @@ interface Session<C> {
  * connection object, so a reconnect with a fresh token starts a new session with a new deadline.
  */
 export class DeviceSessions<C extends object> {
-  readonly #sessions = new Map<C, Session<C>>()
+  readonly #sessions = new Map<C, Session>()
   readonly #end: (connection: C, reason: EndReason) => void
 
   constructor(end: (connection: C, reason: EndReason) => void) {

@@ -17,7 +17,7 @@ export function isValidTopicFilter(filter: string): boolean {
 
 /** Whether `topic` is a well-formed topic name (what PUBLISH carries): no wildcards at all. */
 export function isValidTopicName(topic: string): boolean {
-  return topic.length > 0 && !/[+#\u0000]/.test(topic)
+  return topic.length > 0 && !topic.includes('+') && !topic.includes('#') && !topic.includes('\u0000')
 }
 
 /**
