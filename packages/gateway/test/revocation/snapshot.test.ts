@@ -2,31 +2,26 @@ import { createServer, type Server } from 'node:http'
 import { createRemoteJWKSet } from '@tessera/jose'
 import { generateKeyPair, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningAuthority, startAuthority, tempDir } from '../../../authority/test/helpers/authority.js'
-import {
-  admin,
-  assertion,
-  type Credentials,
-  deviceKey,
-  login,
-  registerDevice,
-  registerFleetClient,
-  revoke,
-} from '../../../authority/test/helpers/devices.js'
 import { RevocationPoller } from '../../src/revocation/poll-revocations.js'
 import { RevocationState } from '../../src/revocation/revocation-state.js'
 import type { RevocationSnapshot } from '../../src/revocation/snapshot.js'
 import { createSnapshotVerifier } from '../../src/revocation/verify-snapshot.js'
-
-const claimsOf = (jwt: string) =>
-  JSON.parse(Buffer.from(jwt.split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>
+import { startAuthority, type TestAuthority, tempDir } from '../helpers/authority.js'
+import {
+  admin,
+  claimsOf,
+  deviceLogin,
+  registerDevice,
+  registerFleet,
+  revokeToken,
+} from '../helpers/devices.js'
 
 /** Revocation snapshots from a real authority: verified, applied, and refused when forged or replayed. */
 describe('revocation snapshots', () => {
   const dir = tempDir()
-  let authority: RunningAuthority
-  let fleet: Credentials
-  let deviceLogin: () => Promise<{ access_token: string; refresh_token: string }>
+  let authority: TestAuthority
+  let fleet: string
+  let login: () => Promise<{ access_token: string; refresh_token: string }>
   let verify: (jwt: string) => Promise<RevocationSnapshot>
   let deviceId: string
   // A relay between poller and authority, so a test can hand the gateway any body it likes.
@@ -35,14 +30,11 @@ describe('revocation snapshots', () => {
   let forged: string | undefined
 
   beforeAll(async () => {
-    authority = await startAuthority({ dataDir: dir.path, deviceFailureLimit: 0 })
-    fleet = await registerFleetClient(authority.url)
-    const key = await deviceKey('ES256')
-    deviceId = (await registerDevice(authority.url, key)).id
-    deviceLogin = async () => {
-      const answer = await login(authority.url, fleet, await assertion(key, deviceId, authority.url))
-      return answer.body as { access_token: string; refresh_token: string }
-    }
+    authority = await startAuthority(dir.path)
+    fleet = await registerFleet(authority.url)
+    deviceId = 'snapshot-device'
+    const device = await registerDevice(authority.url, deviceId)
+    login = () => deviceLogin(authority.url, authority.issuer, fleet, device)
     const keys = createRemoteJWKSet(`${authority.url}/.well-known/jwks.json`, {
       allowInsecureHttp: true,
       cooldownMs: 0,
@@ -88,13 +80,13 @@ describe('revocation snapshots', () => {
       intervalMs: interval,
       onPoll: (result) => results.push(result),
     })
-    const tokens = await deviceLogin()
+    const tokens = await login()
     const claims = claimsOf(tokens.access_token)
     poller.start()
     try {
       await expect.poll(() => state.status().version, { timeout: 3000 }).toBeTypeOf('number')
       expect(state.verdict(claims)).toBe('valid')
-      expect((await revoke(authority.url, fleet, tokens.access_token)).status).toBe(200)
+      expect(await revokeToken(authority.url, fleet, tokens.access_token)).toBe(200)
       const revokedAt = Date.now()
       await expect
         .poll(() => state.verdict(claims), { timeout: 2 * interval + 500, interval: 50 })
@@ -109,7 +101,7 @@ describe('revocation snapshots', () => {
 
   it('applies kill-switch cut-offs by device, subject and client, for tokens issued before them', async () => {
     const state = new RevocationState({ maxStaleness: 10_000, onStale: 'closed' })
-    const tokens = await deviceLogin()
+    const tokens = await login()
     const claims = claimsOf(tokens.access_token)
     expect((await admin(authority.url, 'POST', '/kill-switch', { device: deviceId })).status).toBe(200)
     await new Promise((resolve) => setTimeout(resolve, 1100)) // past the authority's snapshot cache
@@ -144,12 +136,12 @@ describe('revocation snapshots', () => {
     forged = `${header}.${tampered}.${signature}`
     expect(await poller.poll()).toBe('refused')
 
-    forged = (await deviceLogin()).access_token
+    forged = (await login()).access_token
     expect(await poller.poll()).toBe('refused')
 
     // Something new is revoked: the newer snapshot is applied, then the older one replayed.
     const older = await fetchSnapshot()
-    await revoke(authority.url, fleet, (await deviceLogin()).access_token)
+    await revokeToken(authority.url, fleet, (await login()).access_token)
     await new Promise((resolve) => setTimeout(resolve, 1100))
     forged = undefined
     expect(await poller.poll()).toBe('applied')
@@ -169,7 +161,7 @@ describe('revocation snapshots', () => {
 
   it('fails closed or open, by setting, when the snapshot cannot be refreshed', async () => {
     let now = Date.now()
-    const claims = claimsOf((await deviceLogin()).access_token)
+    const claims = claimsOf((await login()).access_token)
     const snapshot = await verify(await fetchSnapshot())
     for (const policy of ['closed', 'open'] as const) {
       const state = new RevocationState({ maxStaleness: 30_000, onStale: policy, now: () => now })
