@@ -264,12 +264,14 @@ describe('bodies stream through', () => {
   const TEN_MIB = 10 * 1024 * 1024
 
   test('a 10 MiB upload reaches the upstream whole', async () => {
-    const token = await clientToken(authority.url, reader)
     let sent = 0
     const chunk = Buffer.alloc(256 * 1024, 0x62)
     const body = new Readable({
       read() {
-        if (sent >= TEN_MIB) return this.push(null)
+        if (sent >= TEN_MIB) {
+          this.push(null)
+          return
+        }
         sent += chunk.length
         this.push(chunk)
       },
@@ -297,7 +299,6 @@ describe('bodies stream through', () => {
       request.on('error', reject)
       body.pipe(request)
     })
-    expect(token).toBeTruthy()
     expect(response.status).toBe(200)
     expect(JSON.parse(response.body).bodyBytes).toBe(TEN_MIB)
   })

@@ -45,13 +45,10 @@ export function createAuthenticateHook(options: AuthenticateOptions) {
     if (isAmbiguousPath(path)) {
       request.log.info({ reason: 'ambiguous_path', status: 400, method: request.method }, 'request refused')
       metrics?.request('refused', 'malformed_header')
-      reply
-        .code(400)
-        .type('application/json; charset=utf-8')
-        .send({
-          error: 'invalid_request',
-          error_description: 'the path has dot segments or encoded separators',
-        })
+      reply.code(400).type('application/json; charset=utf-8').send({
+        error: 'invalid_request',
+        error_description: 'the path has dot segments or encoded separators',
+      })
       return reply
     }
     const rule = routes.match(request.method, path)
