@@ -4,6 +4,7 @@ import { BffSessions } from '../bff/bff-sessions.js'
 import { registerBffRoutes } from '../bff/routes.js'
 import { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { serveMetrics } from '../metrics/metrics-server.js'
+import { createDeviceEdge, type DeviceEdge } from '../mqtt/device-edge.js'
 import { createTokenVerifier, type TokenVerifier } from '../verify/create-token-verifier.js'
 import { createAuthenticateHook } from './authenticate.js'
 import {
@@ -18,8 +19,15 @@ export interface Gateway {
   readonly app: FastifyInstance
   readonly verifier: TokenVerifier
   readonly metrics: GatewayMetrics | undefined
-  /** Listens on the configured host and port (and the metrics port). */
-  listen(): Promise<{ url: string; metricsUrl: string | undefined }>
+  /** Revocation snapshots and MQTT (issue 15). */
+  readonly edge: DeviceEdge
+  /** Listens on the configured host and port (and the metrics port, MQTT and broker hooks). */
+  listen(): Promise<{
+    url: string
+    metricsUrl: string | undefined
+    mqttUrl?: string | undefined
+    brokerHooksUrl?: string | undefined
+  }>
   close(): Promise<void>
 }
 
@@ -38,7 +46,7 @@ export async function createGateway(
 ): Promise<Gateway> {
   const metrics =
     settings.metricsPort === undefined ? undefined : new GatewayMetrics({ defaultMetrics: true })
-  const verifier = createTokenVerifier({
+  const tokenVerifier = createTokenVerifier({
     issuer: settings.issuer,
     audience: settings.audience,
     algorithms: settings.algorithms,
@@ -48,6 +56,8 @@ export async function createGateway(
     ...(settings.typ !== undefined ? { typ: settings.typ } : {}),
     ...(metrics ? { onEvent: metrics.observe } : {}),
   })
+  const edge = createDeviceEdge(settings, tokenVerifier, metrics)
+  const verifier = edge.verifier
   const app = Fastify({
     logger: options.logStream
       ? { level: settings.logLevel, stream: options.logStream }
@@ -100,6 +110,7 @@ export async function createGateway(
     app,
     verifier,
     metrics,
+    edge,
     async listen() {
       const url = await app.listen({ host: settings.host, port: settings.port })
       let metricsUrl: string | undefined
@@ -112,9 +123,10 @@ export async function createGateway(
       verifier.ready().catch((error: unknown) => {
         app.log.warn({ err: (error as Error).message }, 'issuer keys not available yet')
       })
-      return { url, metricsUrl }
+      return { url, metricsUrl, ...(await edge.listen(app.log)) }
     },
     async close() {
+      await edge.close()
       await metricsServer?.close()
       await app.close()
     },

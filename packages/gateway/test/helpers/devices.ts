@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
-import { ADMIN_TOKEN, registerClient, type TestClient } from './authority.js'
+import { type Authority, createAuthority, loadConfig } from '../../../authority/dist/index.js'
+import { ADMIN_TOKEN, freePort, registerClient, type TestClient } from './authority.js'
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey']
@@ -13,6 +14,56 @@ export interface DeviceTokens {
   readonly access_token: string
   readonly refresh_token: string
   readonly expires_in: number
+}
+
+export interface DeviceAuthority {
+  readonly url: string
+  readonly issuer: string
+  readonly authority: Authority
+  /** The authority's time in seconds (its clock may be set back). */
+  now(): number
+  /** Sets the authority's clock back or forth, to mint tokens that expire soon in real time. */
+  setClockOffset(ms: number): void
+  close(): Promise<void>
+}
+
+/**
+ * An authority for device tests: device tokens live 60 s (the shortest it allows), no login
+ * throttling, and a clock the test can set back so a 60 s token expires seconds from now.
+ */
+export async function startDeviceAuthority(dataDir: string): Promise<DeviceAuthority> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const config = loadConfig(
+    {},
+    {
+      host: '127.0.0.1',
+      port,
+      issuer: url,
+      dataDir,
+      adminToken: ADMIN_TOKEN,
+      masterKey: Buffer.alloc(32, 11).toString('base64url'),
+      logLevel: 'silent',
+      rateLimitPerClient: 0,
+      rateLimitPerAddress: 0,
+      deviceFailureLimit: 0,
+      deviceAccessTokenLifetime: 60,
+    },
+  )
+  let offset = 0
+  const clock = { now: () => Date.now() + offset, date: undefined }
+  const authority = await createAuthority({ config, clock })
+  await authority.listen()
+  return {
+    url,
+    issuer: url,
+    authority,
+    now: () => Math.floor(clock.now() / 1000),
+    setClockOffset: (ms) => {
+      offset = ms
+    },
+    close: () => authority.close(),
+  }
 }
 
 /** The authority's admin API, behind the test admin token. */
@@ -41,13 +92,16 @@ export function registerConfidentialFleet(url: string): Promise<TestClient> {
 }
 
 /** Registers a device with its own key; its ACL names its own topics. */
-export async function registerDevice(url: string, id: string): Promise<TestDevice> {
+export async function registerDevice(
+  url: string,
+  id: string,
+  acl: { publish: string[]; subscribe: string[] } = {
+    publish: ['devices/{device}/telemetry', 'devices/{device}/status'],
+    subscribe: ['devices/{device}/commands/#'],
+  },
+): Promise<TestDevice> {
   const { privateKey, publicKey } = await generateKeyPair('ES256')
-  const created = await admin(url, 'POST', '/devices', {
-    id,
-    jwk: await exportJWK(publicKey),
-    acl: { publish: ['devices/{device}/telemetry'], subscribe: ['devices/{device}/commands/#'] },
-  })
+  const created = await admin(url, 'POST', '/devices', { id, jwk: await exportJWK(publicKey), acl })
   if (created.status !== 201) throw new Error(`device registration failed: ${JSON.stringify(created)}`)
   return { id, privateKey }
 }
