@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   python3-jwcrypto # JOSE interop peer (Ed448, ES256K, X448, ECDH-ES variants)
   postgresql       # storage contract and multi-instance tests start a throwaway cluster on 127.0.0.1
+  chromium         # the gateway's BFF sign-in runs in Playwright (playwright-core) on Debian's Chromium
   mosquitto-clients # gateway MQTT tests drive the embedded broker with mosquitto_pub and mosquitto_sub
 )
 

@@ -21,7 +21,19 @@ function refuse(reply: FastifyReply, status: number, error: string, description:
  * /bff/login starts sign-in, /bff/callback finishes it, /bff/user shows who is signed in and
  * /bff/logout ends the local session and the authority's (RP-initiated logout).
  */
-export async function registerBffRoutes(app: FastifyInstance, bff: BffSessions): Promise<void> {
+export async function registerBffRoutes(root: FastifyInstance, bff: BffSessions): Promise<void> {
+  await root.register(async (app) => {
+    // A logout form posts an empty urlencoded body; nothing in any BFF body is read, so none is kept.
+    app.addContentTypeParser('*', { bodyLimit: 1024 }, (_request, payload, done) => {
+      payload.resume()
+      payload.once('end', () => done(null, undefined))
+      payload.once('error', done)
+    })
+    routes(app, bff)
+  })
+}
+
+function routes(app: FastifyInstance, bff: BffSessions): void {
   const sessionMaxAgeSeconds = Math.floor(bff.settings.sessionMaxAgeMs / 1000)
 
   app.get('/bff/login', async (request, reply) => {

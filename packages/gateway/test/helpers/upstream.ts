@@ -46,6 +46,11 @@ export async function startUpstream(): Promise<TestUpstream> {
         return
       }
       if (path.endsWith('/slow')) return // never answers: the gateway's timeout must fire
+      if (path === '/app') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        response.end('<!doctype html><title>app</title><h1>app</h1>')
+        return
+      }
       response.writeHead(200, {
         'content-type': 'application/json',
         connection: 'keep-alive, x-upstream-hop',
