@@ -46,7 +46,7 @@ export const MQTT_SETTING_ROWS = [
     'mqtt-username',
     'string',
     'device-id',
-    'device-id: the username must be the token sub; ignored',
+    'device-id (the username must be the token sub) or ignored',
   ),
   row(
     'mqttClientIdIsSubject',

@@ -18,7 +18,7 @@ export const REVOCATION_SETTING_ROWS = [
     env: 'TESSERA_GATEWAY_REVOCATIONS_URL',
     kind: 'string',
     default: undefined,
-    help: "Poll this revocation snapshot (a Tessera authority's <issuer>/revocations); off when absent",
+    help: 'Poll this revocation snapshot (a Tessera authority serves it at /revocations); off when absent',
   },
   {
     key: 'revocationsInterval',
