@@ -10,6 +10,7 @@ packages=(
   postgresql       # storage contract and multi-instance tests start a throwaway cluster on 127.0.0.1
   chromium         # the gateway's BFF sign-in runs in Playwright (playwright-core) on Debian's Chromium
   mosquitto-clients # gateway MQTT tests drive the embedded broker with mosquitto_pub and mosquitto_sub
+  openssl          # the MQTT TLS listener test makes a throwaway self-signed certificate
 )
 
 missing=()
