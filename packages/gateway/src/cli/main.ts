@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   }
   const gateway = await createGateway(parseSettings(raw, process.env))
   const { url, metricsUrl } = await gateway.listen()
-  gateway.app.log.info({ url, metrics: metricsUrl }, `tessera-gateway listening on ${url}`)
+  gateway.log.info({ url, metrics: metricsUrl }, `tessera-gateway listening on ${url}`)
   const shutdown = () => {
     gateway.close().then(
       () => process.exit(0),
