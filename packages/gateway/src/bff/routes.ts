@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { GatewayLogger } from '../lib/log.js'
 import type { BffSessions } from './bff-sessions.js'
 import { clearCookie, LOGIN_COOKIE, readCookie, SESSION_COOKIE, serializeCookie } from './cookies.js'
 
@@ -21,7 +22,11 @@ function refuse(reply: FastifyReply, status: number, error: string, description:
  * /bff/login starts sign-in, /bff/callback finishes it, /bff/user shows who is signed in and
  * /bff/logout ends the local session and the authority's (RP-initiated logout).
  */
-export async function registerBffRoutes(root: FastifyInstance, bff: BffSessions): Promise<void> {
+export async function registerBffRoutes(
+  root: FastifyInstance,
+  bff: BffSessions,
+  log: GatewayLogger,
+): Promise<void> {
   await root.register(async (app) => {
     // A logout form posts an empty urlencoded body; nothing in any BFF body is read, so none is kept.
     app.addContentTypeParser('*', { bodyLimit: 1024 }, (_request, payload, done) => {
@@ -29,11 +34,11 @@ export async function registerBffRoutes(root: FastifyInstance, bff: BffSessions)
       payload.once('end', () => done(null, undefined))
       payload.once('error', done)
     })
-    routes(app, bff)
+    routes(app, bff, log)
   })
 }
 
-function routes(app: FastifyInstance, bff: BffSessions): void {
+function routes(app: FastifyInstance, bff: BffSessions, log: GatewayLogger): void {
   const sessionMaxAgeSeconds = Math.floor(bff.settings.sessionMaxAgeMs / 1000)
 
   app.get('/bff/login', async (request, reply) => {
@@ -42,7 +47,7 @@ function routes(app: FastifyInstance, bff: BffSessions): void {
     try {
       started = await bff.client.startLogin(safeReturnPath(returnTo))
     } catch (error) {
-      request.log.warn({ err: (error as Error).message }, 'authority discovery failed')
+      log.warn({ err: (error as Error).message }, 'authority discovery failed')
       return refuse(reply, 503, 'temporarily_unavailable', 'the authority cannot be reached')
     }
     const handle = bff.rememberLogin(started.pending)
@@ -61,7 +66,7 @@ function routes(app: FastifyInstance, bff: BffSessions): void {
     try {
       tokens = await bff.client.finishLogin(currentUrl, pending)
     } catch (error) {
-      request.log.info({ reason: 'sign_in_failed', err: (error as Error).message }, 'sign-in refused')
+      log.info({ reason: 'sign_in_failed', err: (error as Error).message }, 'sign-in refused')
       return refuse(reply, 400, 'access_denied', 'sign-in did not complete')
     }
     const id = bff.startSession(tokens)

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   }
   const gateway = await createGateway(parseSettings(raw, process.env))
   const { url, metricsUrl, mqttUrl, brokerHooksUrl } = await gateway.listen()
-  gateway.app.log.info(
+  gateway.log.info(
     { url, metrics: metricsUrl, mqtt: mqttUrl, brokerHooks: brokerHooksUrl },
     `tessera-gateway listening on ${url}${mqttUrl ? ` and ${mqttUrl}` : ''}`,
   )

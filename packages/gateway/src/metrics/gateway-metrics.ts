@@ -17,6 +17,12 @@ export class GatewayMetrics {
   readonly #jwksFetches: Counter<'result'>
   readonly #unknownKid: Counter
   readonly #skew: Histogram
+  // Label children resolved once: prom-client hashes the label object on every un-bound call.
+  readonly #allowed: ReturnType<Counter<'outcome' | 'reason'>['labels']>
+  readonly #public: ReturnType<Counter<'outcome' | 'reason'>['labels']>
+  readonly #refused = new Map<string, ReturnType<Counter<'outcome' | 'reason'>['labels']>>()
+  readonly #hit: ReturnType<Histogram<'cache'>['labels']>
+  readonly #miss: ReturnType<Histogram<'cache'>['labels']>
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry]
@@ -56,16 +62,26 @@ export class GatewayMetrics {
       buckets: [-600, -60, -10, -5, -1, 0, 1, 5, 10, 60, 600],
       registers,
     })
-    // Known label values start at zero, so a dashboard sees a series before its first increment.
-    this.#requests.inc({ outcome: 'allowed', reason: 'none' }, 0)
-    this.#requests.inc({ outcome: 'public', reason: 'none' }, 0)
-    for (const reason of REFUSAL_REASONS) this.#requests.inc({ outcome: 'refused', reason }, 0)
+    // Every known series exists from the start, so a dashboard sees it before its first increment.
+    this.#allowed = this.#requests.labels({ outcome: 'allowed', reason: 'none' })
+    this.#public = this.#requests.labels({ outcome: 'public', reason: 'none' })
+    for (const reason of REFUSAL_REASONS) {
+      const child = this.#requests.labels({ outcome: 'refused', reason })
+      child.inc(0)
+      this.#refused.set(reason, child)
+    }
+    this.#allowed.inc(0)
+    this.#public.inc(0)
+    this.#hit = this.#verification.labels({ cache: 'hit' })
+    this.#miss = this.#verification.labels({ cache: 'miss' })
     for (const result of ['success', 'failure']) this.#jwksFetches.inc({ result }, 0)
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'tessera_gateway_' })
   }
 
   request(outcome: RequestOutcome, reason: RefusalReason | 'none' = 'none'): void {
-    this.#requests.inc({ outcome, reason })
+    if (outcome === 'allowed') this.#allowed.inc()
+    else if (outcome === 'public') this.#public.inc()
+    else this.#refused.get(reason)?.inc()
   }
 
   upstreamError(kind: UpstreamFailure): void {
@@ -75,10 +91,10 @@ export class GatewayMetrics {
   /** The verifier's `onEvent`. */
   readonly observe = (event: VerifierEvent): void => {
     if (event.type === 'verified') {
-      this.#verification.observe({ cache: event.cached ? 'hit' : 'miss' }, event.durationMs / 1000)
+      ;(event.cached ? this.#hit : this.#miss).observe(event.durationMs / 1000)
       if (event.skewSeconds !== undefined) this.#skew.observe(event.skewSeconds)
     } else if (event.type === 'refused') {
-      if (event.durationMs > 0) this.#verification.observe({ cache: 'miss' }, event.durationMs / 1000)
+      if (event.durationMs > 0) this.#miss.observe(event.durationMs / 1000)
     } else if (event.event.type === 'fetch') this.#jwksFetches.inc({ result: 'success' })
     else if (event.event.type === 'fetch-failed') this.#jwksFetches.inc({ result: 'failure' })
     else if (event.event.type === 'unknown-kid') this.#unknownKid.inc()

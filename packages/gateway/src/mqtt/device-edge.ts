@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify'
+import type { GatewayLogger } from '../lib/log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { GatewaySettings } from '../proxy/settings.js'
 import { createRevocation, type RunningRevocation } from '../revocation/create-revocation.js'
@@ -22,7 +22,7 @@ export interface DeviceEdge {
   readonly verifier: TokenVerifier
   readonly revocation: RunningRevocation | undefined
   readonly mqtt: RunningMqtt | undefined
-  listen(log: FastifyBaseLogger): Promise<DeviceEdgeAddresses>
+  listen(log: GatewayLogger): Promise<DeviceEdgeAddresses>
   close(): Promise<void>
 }
 
@@ -32,7 +32,7 @@ export function createDeviceEdge(
   metrics: GatewayMetrics | undefined,
 ): DeviceEdge {
   let mqtt: RunningMqtt | undefined
-  let log: FastifyBaseLogger | undefined
+  let log: GatewayLogger | undefined
   let lastFailure: string | undefined
   const revocation = settings.revocation
     ? createRevocation(settings.revocation, verifier, {

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { replyWithRefusal } from '../adapters/fastify.js'
 import type { BffSessions } from '../bff/bff-sessions.js'
+import type { GatewayLogger } from '../lib/log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { RequestVerification, TokenVerifier } from '../verify/create-token-verifier.js'
 import type { Identity } from '../verify/identity.js'
@@ -13,17 +14,25 @@ export interface Admission {
   sessionToken: string | undefined
 }
 
-const admissions = new WeakMap<object, Admission>()
-
-export function admissionOf(raw: object): Admission | undefined {
-  return admissions.get(raw)
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the authenticate hook admitted; read by the header rewrite on the way upstream. */
+    tesseraAdmission: Admission | null
+  }
 }
+
+export function admissionOf(request: { tesseraAdmission?: Admission | null }): Admission | undefined {
+  return request.tesseraAdmission ?? undefined
+}
+
+const PUBLIC: Admission = Object.freeze({ identity: undefined, sessionToken: undefined })
 
 export interface AuthenticateOptions {
   verifier: TokenVerifier
   routes: RouteTable
   metrics: GatewayMetrics | undefined
   bff: BffSessions | undefined
+  log: GatewayLogger
 }
 
 function pathOf(url: string): string {
@@ -38,12 +47,12 @@ function pathOf(url: string): string {
  * to the proxy with its identity.
  */
 export function createAuthenticateHook(options: AuthenticateOptions) {
-  const { verifier, routes, metrics, bff } = options
+  const { verifier, routes, metrics, bff, log } = options
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const path = pathOf(request.url)
     if (bff?.ownsPath(path)) return undefined
     if (isAmbiguousPath(path)) {
-      request.log.info({ reason: 'ambiguous_path', status: 400, method: request.method }, 'request refused')
+      log.info({ reason: 'ambiguous_path', status: 400, method: request.method }, 'request refused')
       metrics?.request('refused', 'malformed_header')
       reply.code(400).type('application/json; charset=utf-8').send({
         error: 'invalid_request',
@@ -54,7 +63,7 @@ export function createAuthenticateHook(options: AuthenticateOptions) {
     const rule = routes.match(request.method, path)
     if (rule.public) {
       metrics?.request('public')
-      admissions.set(request.raw, { identity: undefined, sessionToken: undefined })
+      request.tesseraAdmission = PUBLIC
       return undefined
     }
     let result: RequestVerification
@@ -68,7 +77,7 @@ export function createAuthenticateHook(options: AuthenticateOptions) {
     }
     if (!result.ok) {
       const { refusal } = result
-      request.log.info(
+      log.info(
         { reason: refusal.reason, status: refusal.status, method: request.method, path },
         'request refused',
       )
@@ -76,7 +85,7 @@ export function createAuthenticateHook(options: AuthenticateOptions) {
       return replyWithRefusal(reply, refusal)
     }
     metrics?.request('allowed')
-    admissions.set(request.raw, { identity: result.identity, sessionToken })
+    request.tesseraAdmission = { identity: result.identity, sessionToken }
     return undefined
   }
 }

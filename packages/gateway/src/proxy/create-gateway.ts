@@ -1,7 +1,8 @@
 import httpProxy from '@fastify/http-proxy'
-import Fastify, { type FastifyInstance, LogController } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { BffSessions } from '../bff/bff-sessions.js'
 import { registerBffRoutes } from '../bff/routes.js'
+import { createLogger, type GatewayLogger } from '../lib/log.js'
 import { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { serveMetrics } from '../metrics/metrics-server.js'
 import { createDeviceEdge, type DeviceEdge } from '../mqtt/device-edge.js'
@@ -19,6 +20,7 @@ export interface Gateway {
   readonly app: FastifyInstance
   readonly verifier: TokenVerifier
   readonly metrics: GatewayMetrics | undefined
+  readonly log: GatewayLogger
   /** Revocation snapshots and MQTT (issue 15). */
   readonly edge: DeviceEdge
   /** Listens on the configured host and port (and the metrics port, MQTT and broker hooks). */
@@ -58,19 +60,18 @@ export async function createGateway(
   })
   const edge = createDeviceEdge(settings, tokenVerifier, metrics)
   const verifier = edge.verifier
+  const log = createLogger(settings.logLevel, options.logStream)
   const app = Fastify({
-    logger: options.logStream
-      ? { level: settings.logLevel, stream: options.logStream }
-      : { level: settings.logLevel },
-    // One log line per refusal (authenticate.ts), not two lines per request.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Logging is the gateway's own (lib/log.ts): one line per refusal, none per request.
+    logger: false,
     // A proxy passes bodies through as streams; nothing is buffered, so no body limit applies here.
     return503OnClosing: true,
   })
   const bff = settings.bff ? new BffSessions(settings.bff, settings, verifier) : undefined
-  if (bff) await registerBffRoutes(app, bff)
+  if (bff) await registerBffRoutes(app, bff, log)
 
-  app.addHook('onRequest', createAuthenticateHook({ verifier, routes: settings.routes, metrics, bff }))
+  app.decorateRequest('tesseraAdmission', null)
+  app.addHook('onRequest', createAuthenticateHook({ verifier, routes: settings.routes, metrics, bff, log }))
   const forward = {
     forwardAuthorization: settings.forwardAuthorization,
     forwardClaims: settings.forwardClaims,
@@ -98,7 +99,7 @@ export async function createGateway(
       onError: (reply, { error }) => {
         const failure = classifyUpstreamError(error)
         metrics?.upstreamError(failure)
-        reply.log.warn({ upstream: failure, code: (error as { code?: string }).code }, 'upstream failed')
+        log.warn({ upstream: failure, code: (error as { code?: string }).code }, 'upstream failed')
         replyUpstreamFailure(reply, failure)
       },
     },
@@ -110,6 +111,7 @@ export async function createGateway(
     app,
     verifier,
     metrics,
+    log,
     edge,
     async listen() {
       const url = await app.listen({ host: settings.host, port: settings.port })
@@ -121,9 +123,9 @@ export async function createGateway(
       }
       // Warm the keys; a failure is not fatal: requests answer 503 until the issuer is reachable.
       verifier.ready().catch((error: unknown) => {
-        app.log.warn({ err: (error as Error).message }, 'issuer keys not available yet')
+        log.warn({ err: (error as Error).message }, 'issuer keys not available yet')
       })
-      return { url, metricsUrl, ...(await edge.listen(app.log)) }
+      return { url, metricsUrl, ...(await edge.listen(log)) }
     },
     async close() {
       await edge.close()

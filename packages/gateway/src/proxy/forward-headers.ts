@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { admissionOf } from './authenticate.js'
+import { type Admission, admissionOf } from './authenticate.js'
 import { HOP_BY_HOP, identityHeaders, stripIdentityHeaders } from './identity-headers.js'
 
 /** RFC 9110 §7.6.1: the fixed hop-by-hop headers, and every header the Connection header names. */
@@ -32,7 +32,10 @@ export interface ForwardOptions {
  */
 export function createHeaderRewrite(options: ForwardOptions) {
   const { forwardAuthorization, forwardClaims, stripCookie } = options
-  return (request: { raw: object }, headers: IncomingHttpHeaders): IncomingHttpHeaders => {
+  return (
+    request: { tesseraAdmission?: Admission | null },
+    headers: IncomingHttpHeaders,
+  ): IncomingHttpHeaders => {
     stripIdentityHeaders(headers as Record<string, unknown>)
     stripHopByHop(headers)
     if (!forwardAuthorization) delete headers.authorization
@@ -41,7 +44,7 @@ export function createHeaderRewrite(options: ForwardOptions) {
       if (rest === undefined) delete headers.cookie
       else headers.cookie = rest
     }
-    const admission = admissionOf(request.raw)
+    const admission = admissionOf(request)
     if (admission?.identity) Object.assign(headers, identityHeaders(admission.identity, forwardClaims))
     if (admission?.sessionToken) headers.authorization = `Bearer ${admission.sessionToken}`
     return headers
@@ -56,7 +59,7 @@ export function createWebSocketHeaderRewrite(options: ForwardOptions) {
   const { forwardAuthorization, forwardClaims, stripCookie } = options
   return (
     base: Record<string, string>,
-    request: { raw: object; headers: IncomingHttpHeaders },
+    request: { tesseraAdmission?: Admission | null; headers: IncomingHttpHeaders },
   ): Record<string, string> => {
     const headers: Record<string, string> = { ...base }
     const { authorization, cookie } = request.headers
@@ -65,7 +68,7 @@ export function createWebSocketHeaderRewrite(options: ForwardOptions) {
       const rest = stripCookie ? stripCookie(cookie) : cookie
       if (rest !== undefined) headers.cookie = rest
     }
-    const admission = admissionOf(request.raw)
+    const admission = admissionOf(request)
     if (admission?.identity) Object.assign(headers, identityHeaders(admission.identity, forwardClaims))
     if (admission?.sessionToken) headers.authorization = `Bearer ${admission.sessionToken}`
     return headers

@@ -34,11 +34,12 @@ const BY_CODE: Partial<Record<ErrorCode, RefusalReason>> = {
   ERR_JWKS_INVALID: 'keys_unavailable',
 }
 
-/** Maps a verification failure to its refusal reason; anything unrecognised is a plain bad token. */
+/**
+ * Maps a verification failure to its refusal reason. Anything unrecognised is a plain bad token:
+ * hostile input must get a 4xx, never a 500, and failing closed is the safe side of a surprise.
+ */
 export function classifyError(error: unknown): RefusalReason {
   if (isJOSEError(error)) return BY_CODE[error.code] ?? 'invalid_token'
   if (error instanceof DiscoveryError) return 'keys_unavailable'
-  // A programmer mistake must not turn into "your token is bad".
-  if (error instanceof TypeError) throw error
   return 'invalid_token'
 }
