@@ -69,6 +69,12 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
     client.close()
   })
 
+  // The session's identity while its token is live: between `exp` and the timer firing, nothing passes.
+  const live = (client: Client | null) => {
+    const identity = client ? sessions.identity(client) : undefined
+    return identity && sessionDeadline(identity, options.clockTolerance) > now() ? identity : undefined
+  }
+
   const brokerOptions: AedesOptions = {
     // Device ids are up to 100 characters; 3.1.1 servers may accept longer client ids than 23.
     maxClientsIdLength: 128,
@@ -88,16 +94,15 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
       )
     },
     authorizePublish: (client, packet, done) => {
-      const identity = client ? sessions.identity(client) : undefined
-      const live = identity !== undefined && sessionDeadline(identity, options.clockTolerance) > now()
-      if (!live || !mayPublish(identity.acl, packet.topic)) {
+      const identity = live(client)
+      if (!identity || !mayPublish(identity.acl, packet.topic)) {
         emit({ type: 'publish_denied' })
         dropped.add(packet)
       }
       done(null)
     },
     authorizeSubscribe: (client, subscription, done) => {
-      const identity = sessions.identity(client)
+      const identity = live(client)
       if (!identity || !maySubscribe(identity.acl, subscription.topic)) {
         emit({ type: 'subscribe_denied' })
         // §3.9.3: a null subscription is answered with the failure return code 0x80.
