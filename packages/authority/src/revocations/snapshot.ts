@@ -33,7 +33,10 @@ export interface SignedSnapshot {
   readonly jwt: string
   /** Weak: the same content carries a fresh `iat` on every rebuild. */
   readonly etag: string
+  /** The authority's clock at the build. */
   readonly builtAt: number
+  /** performance.now() at the build: cache age in real time, whatever the clock does. */
+  readonly builtAtMonotonic: number
 }
 
 const seconds = (ms: number) => ms / 1000
@@ -68,11 +71,20 @@ export class RevocationSnapshots {
     this.#ctx = ctx
   }
 
-  /** The current snapshot, rebuilt when older than the max-age. */
+  /**
+   * The current snapshot, rebuilt after half the max-age of real time, or as soon as the
+   * authority's clock has moved as much either way (a stepped clock, or a test's manual one).
+   */
   async current(): Promise<SignedSnapshot> {
-    const now = this.#ctx.clock.now()
     const cached = this.#current
-    if (cached && now - cached.builtAt < SNAPSHOT_MAX_AGE * 500) return cached
+    const limit = SNAPSHOT_MAX_AGE * 500
+    if (
+      cached &&
+      performance.now() - cached.builtAtMonotonic < limit &&
+      Math.abs(this.#ctx.clock.now() - cached.builtAt) < limit
+    ) {
+      return cached
+    }
     this.#building ??= this.#build().finally(() => {
       this.#building = undefined
     })
@@ -81,6 +93,7 @@ export class RevocationSnapshots {
 
   async #build(): Promise<SignedSnapshot> {
     const { clock, config, storage, keys } = this.#ctx
+    const started = performance.now()
     const now = clock.now()
     const relevantSince = now - MAX_ACCESS_TOKEN_LIFETIME - config.clockTolerance * 1000
     const lists = await storage.listRevocations(now, relevantSince)
@@ -106,7 +119,7 @@ export class RevocationSnapshots {
       ...content,
     }
     const jwt = await signing.signRevocations({ ...claims })
-    this.#current = { jwt, etag: `W/"${hash}"`, builtAt: now }
+    this.#current = { jwt, etag: `W/"${hash}"`, builtAt: now, builtAtMonotonic: started }
     return this.#current
   }
 }
