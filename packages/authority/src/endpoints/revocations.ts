@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
-import { PATHS } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
+import { PATHS } from '../lib/paths.js'
 import { RevocationSnapshots, SNAPSHOT_MAX_AGE } from '../revocations/snapshot.js'
 
 /** RFC 7232 §3.2 with weak comparison: If-None-Match is a list of entity tags, or `*`. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import type { CutoffKind, RevocationLists } from '../storage/types.js'
 
