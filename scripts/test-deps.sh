@@ -9,6 +9,8 @@ packages=(
   python3-jwcrypto # JOSE interop peer (Ed448, ES256K, X448, ECDH-ES variants)
   postgresql       # storage contract and multi-instance tests start a throwaway cluster on 127.0.0.1
   chromium         # the sign-in pages and the gateway BFF, driven by playwright-core in a real browser
+  mosquitto-clients # gateway MQTT tests drive the embedded broker with mosquitto_pub and mosquitto_sub
+  openssl          # the MQTT TLS listener test makes a throwaway self-signed certificate
 )
 
 missing=()

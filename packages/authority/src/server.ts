@@ -16,6 +16,7 @@ import { registerJwks } from './endpoints/jwks.js'
 import { registerMetadata } from './endpoints/metadata.js'
 import { registerRegistration } from './endpoints/registration.js'
 import { registerRevocation } from './endpoints/revocation.js'
+import { registerRevocations } from './endpoints/revocations.js'
 import { registerToken } from './endpoints/token.js'
 import { KeyManager } from './keys/key-manager.js'
 import { loadMasterKey, type MasterKey, openSealer } from './keys/master-key.js'
@@ -252,6 +253,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     registerToken(app, context)
     registerIntrospection(app, context)
     registerRevocation(app, context)
+    registerRevocations(app, context)
     registerRegistration(app, context)
     registerAdmin(app, context)
     registerPages(app, context)

@@ -47,6 +47,14 @@ export const REFUSALS = {
     error: 'temporarily_unavailable',
     description: 'the issuer keys are unavailable',
   },
+  // Revocation snapshots (issue 15): listed by jti or covered by a kill switch at the authority.
+  revoked: { status: 401, error: 'invalid_token', description: 'token revoked' },
+  // The snapshot is stale and the policy is to fail closed: the gateway cannot tell, so it refuses.
+  revocation_unavailable: {
+    status: 503,
+    error: 'temporarily_unavailable',
+    description: 'the revocation status is unavailable',
+  },
   // BFF mode: a cookie-borne call without the anti-CSRF header or from another site.
   csrf: { status: 403, error: 'invalid_request', description: 'cross-site or unmarked request refused' },
   session_expired: { status: 401, error: 'invalid_token', description: 'the session has ended' },

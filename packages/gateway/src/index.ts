@@ -11,11 +11,34 @@ export { parseSettings, readRawSettings } from './cli/parse-settings.js'
 export type { RefusalReason } from './errors.js'
 export { DiscoveryError, GatewayConfigError, REFUSAL_REASONS, REFUSALS } from './errors.js'
 export { GatewayMetrics } from './metrics/gateway-metrics.js'
+export type { TopicAcl } from './mqtt/acl.js'
+export { mayPublish, maySubscribe, parseAclClaim } from './mqtt/acl.js'
+export type { MqttBroker, MqttBrokerOptions, MqttEvent } from './mqtt/broker.js'
+export { createMqttBroker } from './mqtt/broker.js'
+export { BROKER_PLUGIN_PATHS, brokerPluginHandler, createBrokerPlugin } from './mqtt/broker-plugin.js'
+export { CONNACK } from './mqtt/connack.js'
+export type {
+  DeviceIdentity,
+  IsRevoked,
+  RefusalReason as MqttRefusalReason,
+  VerifyAccessToken,
+} from './mqtt/device-identity.js'
+export { verifyWith } from './mqtt/start-mqtt.js'
+export { filterCovers, isValidTopicFilter, isValidTopicName } from './mqtt/topic-filter.js'
 export type { CreateGatewayOptions, Gateway } from './proxy/create-gateway.js'
 export { createGateway } from './proxy/create-gateway.js'
 export type { RouteRule } from './proxy/routes.js'
 export { parseRoutes, RouteTable } from './proxy/routes.js'
 export type { GatewaySettings } from './proxy/settings.js'
+export type { PollResult, RevocationPollerOptions } from './revocation/poll-revocations.js'
+export { RevocationPoller } from './revocation/poll-revocations.js'
+export type { RevocationErrorCode } from './revocation/revocation-error.js'
+export { RevocationError } from './revocation/revocation-error.js'
+export type { RevocationStatus, RevocationVerdict, StalePolicy } from './revocation/revocation-state.js'
+export { RevocationState } from './revocation/revocation-state.js'
+export type { RevocationSnapshot } from './revocation/snapshot.js'
+export { createSnapshotVerifier, SNAPSHOT_TYP } from './revocation/verify-snapshot.js'
+export { withRevocation } from './revocation/with-revocation.js'
 export type {
   RequestLike,
   RequestVerification,

@@ -86,6 +86,8 @@ function presentedCredentials(authorization: string | undefined, form: FormBody)
     if (typeof iss !== 'string') failed('the client assertion has no "iss"', false)
     found.push({ method: 'private_key_jwt', clientId: iss, assertion: form.client_assertion })
   }
+  // RFC 6749 §2.3, §3.2.1: a public client sends only its client_id.
+  if (found.length === 0 && form.client_id) found.push({ method: 'none', clientId: form.client_id })
   if (found.length === 0) failed('client authentication is required', false)
   if (found.length > 1)
     throw new OAuthError('invalid_request', 'use exactly one client authentication method')
@@ -138,13 +140,20 @@ async function verifyAssertion(client: Client, assertion: string, context: Clien
   }
 }
 
-/** Authenticates the client of a token, introspection or revocation request, or throws invalid_client. */
+/**
+ * Authenticates the client of a token, introspection or revocation request, or throws invalid_client.
+ * Public clients (`none`) are identified, not authenticated: only endpoints that allow them say so.
+ */
 export async function authenticateClient(
   authorization: string | undefined,
   form: FormBody,
   context: ClientAuthContext,
+  options: { allowPublic?: boolean } = {},
 ): Promise<Client> {
   const presented = presentedCredentials(authorization, form)
+  if (presented.method === 'none' && options.allowPublic !== true) {
+    failed('client authentication is required', false)
+  }
   const basic = presented.method === 'client_secret_basic'
   const client = presented.clientId ? await context.find(presented.clientId) : undefined
   const registeredMethod = client?.metadata.token_endpoint_auth_method

@@ -2,8 +2,11 @@ import { importJWKSync, type JWK } from '@tessera/jose'
 import { ALLOWED_ALGORITHMS } from '../config/parsers.js'
 import { OAuthError } from '../lib/oauth-error.js'
 
-export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const
+/** How clients authenticate; `none` is a public client (device fleets only, see PUBLIC_CLIENT_GRANTS). */
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const
 export type AuthMethod = (typeof AUTH_METHODS)[number]
+/** The methods that prove a client's identity, for endpoints that only confidential clients may use. */
+export const CONFIDENTIAL_AUTH_METHODS = AUTH_METHODS.filter((method) => method !== 'none')
 
 /** The registered metadata this authority understands (RFC 7591 §2, plus `resources`). */
 export interface ClientMetadata {
@@ -71,6 +74,9 @@ export function validateClientMetadata(
     token_endpoint_auth_method: method as AuthMethod,
     grant_types: validateGrantTypes(input.grant_types),
   }
+  if (method === 'none' && metadata.grant_types.some((type) => !PUBLIC_CLIENT_GRANTS.includes(type))) {
+    invalid('a public client ("none") may only use the jwt-bearer and refresh_token grants')
+  }
   const name = optionalString(input, 'client_name')
   if (name !== undefined) metadata.client_name = name
   const scope = optionalString(input, 'scope')
@@ -113,6 +119,11 @@ export function validateClientMetadata(
 /** The device-login grant (RFC 7523 §2.1); refresh tokens exist only for device logins here. */
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 export const GRANT_TYPES = ['client_credentials', JWT_BEARER_GRANT, 'refresh_token'] as const
+/**
+ * A public client proves nothing by itself: it may only present a device's signed assertion, or a
+ * refresh token that such a login issued. Every other grant needs a client that can authenticate.
+ */
+export const PUBLIC_CLIENT_GRANTS: readonly string[] = [JWT_BEARER_GRANT, 'refresh_token']
 
 /**
  * RFC 7591 §2 grant_types, default ["client_credentials"]. A device-fleet client registers the

@@ -95,7 +95,10 @@ export class ClientRegistry {
   ): Promise<{ client: Client; secret: string | undefined; createdAt: number }> {
     const clientId = randomBytes(16).toString('base64url')
     const secret =
-      metadata.token_endpoint_auth_method === 'private_key_jwt' ? undefined : SecretHasher.generateSecret()
+      metadata.token_endpoint_auth_method === 'private_key_jwt' ||
+      metadata.token_endpoint_auth_method === 'none'
+        ? undefined
+        : SecretHasher.generateSecret()
     const record: ClientRecord = {
       clientId,
       metadata: JSON.stringify(metadata),

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
-import { AUTH_METHODS, GRANT_TYPES } from '../clients/client-metadata.js'
+import { AUTH_METHODS, CONFIDENTIAL_AUTH_METHODS, GRANT_TYPES } from '../clients/client-metadata.js'
 import { ALLOWED_ALGORITHMS } from '../config/parsers.js'
 import { endpointUrl, PATHS } from '../lib/paths.js'
 
@@ -17,11 +17,13 @@ export function buildMetadata(ctx: AuthorityContext): Record<string, unknown> {
     registration_endpoint: url(PATHS.registration),
     introspection_endpoint: url(PATHS.introspection),
     revocation_endpoint: url(PATHS.revocation),
+    // Tessera's gateways poll this signed list of revocations (not an RFC 8414 name).
+    revocations_endpoint: url(PATHS.revocations),
     grant_types_supported: [...GRANT_TYPES],
     response_types_supported: [],
     token_endpoint_auth_methods_supported: [...AUTH_METHODS],
     token_endpoint_auth_signing_alg_values_supported: [...ALLOWED_ALGORITHMS],
-    introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    introspection_endpoint_auth_methods_supported: [...CONFIDENTIAL_AUTH_METHODS],
     revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
     // RFC 9068 §2.1 access tokens are signed with the configured algorithm.
     access_token_signing_alg_values_supported: [ctx.config.signingAlg],

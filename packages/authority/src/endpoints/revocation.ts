@@ -19,7 +19,10 @@ export function registerRevocation(app: FastifyInstance, ctx: AuthorityContext):
     const form = formOf(request.body, request.headers['content-type'])
     // The token endpoint's limits, before any hash or signature is spent on the request.
     takeOrRefuse(ctx.limits.perAddress, request.ip, 'too many revocation requests')
-    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
+    // §2.1: public clients may revoke their own tokens too (identified by client_id).
+    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth, {
+      allowPublic: true,
+    })
     takeOrRefuse(ctx.limits.perClient, client.clientId, 'too many revocation requests')
     if (!form.token) throw new OAuthError('invalid_request', '"token" is required')
     if (looksLikeRefreshToken(form.token)) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
 import { authenticateClient } from '../clients/authenticate-client.js'
+import { PUBLIC_CLIENT_GRANTS } from '../clients/client-metadata.js'
 import { GRANTS } from '../grants/index.js'
 import { type FormBody, formOf } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
@@ -26,13 +27,20 @@ export function registerToken(app: FastifyInstance, ctx: AuthorityContext): void
     // Refuse floods before spending a hash or a signature verification on them.
     takeOrRefuse(ctx.limits.perAddress, request.ip, 'too many token requests')
     // §3.2.1, §2.3: confidential clients authenticate with the registered method.
-    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
+    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth, {
+      allowPublic: true,
+    })
     takeOrRefuse(ctx.limits.perClient, client.clientId, 'too many token requests')
     // §4: dispatch on grant_type.
     const grant = selectGrant(form)
     // §5.2 unauthorized_client: only the grant types the client registered (RFC 7591 §2).
     if (!client.metadata.grant_types.includes(form.grant_type as string)) {
       throw new OAuthError('unauthorized_client', 'this client is not registered for that grant type')
+    }
+    // Registration already refuses other grants for public clients; a stored record is not trusted to.
+    const isPublic = client.metadata.token_endpoint_auth_method === 'none'
+    if (isPublic && !PUBLIC_CLIENT_GRANTS.includes(form.grant_type as string)) {
+      throw new OAuthError('unauthorized_client', 'a public client may not use this grant type')
     }
     const response = await grant(ctx, client, form, { address: request.ip })
     // §5.1: token responses must not be cached.

@@ -8,6 +8,8 @@ export interface SigningKey {
   readonly alg: string
   /** Signs RFC 9068 access tokens on the thread pool (`typ: at+jwt`, `kid` in the header). */
   readonly sign: JWTSigner
+  /** Signs revocation snapshots with the same key (`typ: revocations+jwt`), so JWKS users verify them. */
+  readonly signRevocations: JWTSigner
 }
 
 export interface JWKSDocument {
@@ -65,7 +67,13 @@ export class KeyRing {
       record.alg,
     )
     const sign = createJWTSigner({ key: privateKey, alg: record.alg, kid: record.kid, typ: 'at+jwt' })
-    return { kid: record.kid, alg: record.alg, sign }
+    const signRevocations = createJWTSigner({
+      key: privateKey,
+      alg: record.alg,
+      kid: record.kid,
+      typ: 'revocations+jwt',
+    })
+    return { kid: record.kid, alg: record.alg, sign, signRevocations }
   }
 
   /** The public key for a token's `kid`, if it is published (not revoked, not removed). */

@@ -7,6 +7,7 @@ export const PATHS = {
   introspection: '/oauth/introspect',
   revocation: '/oauth/revoke',
   registration: '/oauth/register',
+  revocations: '/revocations',
   admin: '/admin',
 } as const
 

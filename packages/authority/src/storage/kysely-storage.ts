@@ -1,6 +1,7 @@
 import { type Kysely, Migrator, sql } from 'kysely'
 import * as devices from './kysely-devices.js'
 import * as refresh from './kysely-refresh.js'
+import { listRevocations } from './kysely-revocations.js'
 import * as sessions from './kysely-sessions.js'
 import * as signin from './kysely-signin.js'
 import * as users from './kysely-users.js'
@@ -19,6 +20,7 @@ import type {
   KeyTransition,
   RefreshFamilyRecord,
   RefreshTokenRecord,
+  RevocationLists,
   SignInFlowRecord,
   Storage,
   UserPatch,
@@ -193,6 +195,10 @@ export class KyselyStorage implements Storage {
       .values({ jti, expires_at: expiresAt })
       .onConflict((oc) => oc.column('jti').doNothing())
       .execute()
+  }
+
+  listRevocations(now: number, relevantSince: number): Promise<RevocationLists> {
+    return listRevocations(this.#db, now, relevantSince)
   }
 
   async isTokenRevoked(jti: string): Promise<boolean> {

@@ -45,7 +45,7 @@ export interface KeyTransition {
   at: number
 }
 
-export interface Storage extends DeviceStorage, PeopleStorage {
+export interface Storage extends DeviceStorage, PeopleStorage, RevocationStorage {
   readonly dialect: 'sqlite' | 'postgres'
   migrate(): Promise<void>
   close(): Promise<void>
@@ -309,4 +309,19 @@ export interface PeopleStorage {
     proof: { codeHash: string } | { linkHash: string },
   ): Promise<boolean>
   deleteSignInFlow(id: string): Promise<void>
+/** The revocation snapshot's source (issue 15). Times are milliseconds since the epoch. */
+export interface RevocationLists {
+  /** Revoked access tokens, by `jti`, each kept until its token can no longer verify. */
+  tokens: { jti: string; expiresAt: number }[]
+  families: { id: string; revokedAt: number }[]
+  /** Kill switches: everything of (kind, value) issued before `before` is revoked. */
+  cutoffs: { kind: CutoffKind; value: string; before: number }[]
+}
+
+export interface RevocationStorage {
+  /**
+   * Revoked jtis not yet expired at `now`; families revoked and cut-offs made at or after
+   * `relevantSince` (older ones cannot cover a live access token).
+   */
+  listRevocations(now: number, relevantSince: number): Promise<RevocationLists>
 }

@@ -30,8 +30,11 @@ async function main(): Promise<void> {
     return
   }
   const gateway = await createGateway(parseSettings(raw, process.env))
-  const { url, metricsUrl } = await gateway.listen()
-  gateway.log.info({ url, metrics: metricsUrl }, `tessera-gateway listening on ${url}`)
+  const { url, metricsUrl, mqttUrl, brokerHooksUrl } = await gateway.listen()
+  gateway.log.info(
+    { url, metrics: metricsUrl, mqtt: mqttUrl, brokerHooks: brokerHooksUrl },
+    `tessera-gateway listening on ${url}${mqttUrl ? ` and ${mqttUrl}` : ''}`,
+  )
   const shutdown = () => {
     gateway.close().then(
       () => process.exit(0),

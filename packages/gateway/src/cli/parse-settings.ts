@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { BFF_DEFAULTS, type BffSettings } from '../bff/settings.js'
 import { GatewayConfigError } from '../errors.js'
+import { parseMqttSettings } from '../mqtt/settings.js'
 import { parseRoutes, RouteTable } from '../proxy/routes.js'
 import type { GatewaySettings } from '../proxy/settings.js'
+import { parseRevocationSettings } from '../revocation/settings.js'
 import { CLIENT_SECRET_ENV, SETTINGS } from './settings-table.js'
 
 type Raw = Record<string, string | boolean | undefined>
@@ -134,5 +136,7 @@ export function parseSettings(raw: Raw, env: NodeJS.ProcessEnv): GatewaySettings
     metricsPort,
     logLevel: required(raw, 'logLevel'),
     bff: flag(raw, 'bff') ? readBff(raw, env, allowInsecureHttp) : undefined,
+    mqtt: parseMqttSettings(raw),
+    revocation: parseRevocationSettings(raw, allowInsecureHttp),
   }
 }

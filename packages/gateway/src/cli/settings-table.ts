@@ -2,6 +2,9 @@
  * The one table of the CLI's settings: each has a flag, a TESSERA_GATEWAY_* variable (flags win),
  * a default and a line of help. The README's table and `--help` are written from it.
  */
+import { MQTT_SETTING_ROWS } from '../mqtt/settings.js'
+import { REVOCATION_SETTING_ROWS } from '../revocation/settings.js'
+
 export interface SettingSpec {
   readonly key: string
   readonly flag: string
@@ -94,6 +97,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     undefined,
     'BFF: RFC 8707 resource (audience) of the access token',
   ),
+  ...MQTT_SETTING_ROWS,
+  ...REVOCATION_SETTING_ROWS,
 ]
 
 /** Not a flag: secrets never go on the command line, where `ps` shows them. */

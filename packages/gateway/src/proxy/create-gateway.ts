@@ -5,6 +5,7 @@ import { registerBffRoutes } from '../bff/routes.js'
 import { createLogger, type GatewayLogger } from '../lib/log.js'
 import { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { serveMetrics } from '../metrics/metrics-server.js'
+import { createDeviceEdge, type DeviceEdge } from '../mqtt/device-edge.js'
 import { createTokenVerifier, type TokenVerifier } from '../verify/create-token-verifier.js'
 import { createAuthenticateHook } from './authenticate.js'
 import {
@@ -20,8 +21,15 @@ export interface Gateway {
   readonly verifier: TokenVerifier
   readonly metrics: GatewayMetrics | undefined
   readonly log: GatewayLogger
-  /** Listens on the configured host and port (and the metrics port). */
-  listen(): Promise<{ url: string; metricsUrl: string | undefined }>
+  /** Revocation snapshots and MQTT (issue 15). */
+  readonly edge: DeviceEdge
+  /** Listens on the configured host and port (and the metrics port, MQTT and broker hooks). */
+  listen(): Promise<{
+    url: string
+    metricsUrl: string | undefined
+    mqttUrl?: string | undefined
+    brokerHooksUrl?: string | undefined
+  }>
   close(): Promise<void>
 }
 
@@ -40,7 +48,7 @@ export async function createGateway(
 ): Promise<Gateway> {
   const metrics =
     settings.metricsPort === undefined ? undefined : new GatewayMetrics({ defaultMetrics: true })
-  const verifier = createTokenVerifier({
+  const tokenVerifier = createTokenVerifier({
     issuer: settings.issuer,
     audience: settings.audience,
     algorithms: settings.algorithms,
@@ -50,6 +58,8 @@ export async function createGateway(
     ...(settings.typ !== undefined ? { typ: settings.typ } : {}),
     ...(metrics ? { onEvent: metrics.observe } : {}),
   })
+  const edge = createDeviceEdge(settings, tokenVerifier, metrics)
+  const verifier = edge.verifier
   const log = createLogger(settings.logLevel, options.logStream)
   const app = Fastify({
     // Logging is the gateway's own (lib/log.ts): one line per refusal, none per request.
@@ -102,6 +112,7 @@ export async function createGateway(
     verifier,
     metrics,
     log,
+    edge,
     async listen() {
       const url = await app.listen({ host: settings.host, port: settings.port })
       let metricsUrl: string | undefined
@@ -114,9 +125,10 @@ export async function createGateway(
       verifier.ready().catch((error: unknown) => {
         log.warn({ err: (error as Error).message }, 'issuer keys not available yet')
       })
-      return { url, metricsUrl }
+      return { url, metricsUrl, ...(await edge.listen(log)) }
     },
     async close() {
+      await edge.close()
       await metricsServer?.close()
       await app.close()
     },

@@ -1,4 +1,6 @@
 import type { BffSettings } from '../bff/settings.js'
+import type { MqttSettings } from '../mqtt/settings.js'
+import type { RevocationSettings } from '../revocation/settings.js'
 import type { RouteTable } from './routes.js'
 
 /** Everything the reverse proxy needs, already validated (the CLI builds it from flags and variables). */
@@ -27,4 +29,8 @@ export interface GatewaySettings {
   readonly metricsPort: number | undefined
   readonly logLevel: string
   readonly bff: BffSettings | undefined
+  /** The embedded MQTT broker and broker-plugin endpoints (issue 15); undefined: off. */
+  readonly mqtt?: MqttSettings | undefined
+  /** Revocation snapshot polling (issue 15); undefined: off. */
+  readonly revocation?: RevocationSettings | undefined
 }

@@ -1,0 +1,15 @@
+/** Stable codes for everything that can go wrong with a revocation snapshot. */
+export type RevocationErrorCode =
+  | 'ERR_REVOCATION_FETCH_FAILED'
+  | 'ERR_REVOCATION_TOO_LARGE'
+  | 'ERR_REVOCATION_INVALID'
+  | 'ERR_REVOCATION_OLDER_VERSION'
+
+export class RevocationError extends Error {
+  readonly code: RevocationErrorCode
+  constructor(code: RevocationErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'RevocationError'
+    this.code = code
+  }
+}
