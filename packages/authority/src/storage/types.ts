@@ -309,6 +309,8 @@ export interface PeopleStorage {
     proof: { codeHash: string } | { linkHash: string },
   ): Promise<boolean>
   deleteSignInFlow(id: string): Promise<void>
+}
+
 /** The revocation snapshot's source (issue 15). Times are milliseconds since the epoch. */
 export interface RevocationLists {
   /** Revoked access tokens, by `jti`, each kept until its token can no longer verify. */
