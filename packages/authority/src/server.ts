@@ -22,6 +22,10 @@ import { type AuthorityContext, endpointUrl, PATHS } from './lib/context.js'
 import { registerFormParser } from './lib/form-body.js'
 import { OAuthError } from './lib/oauth-error.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
+import { AuthorizationCodes } from './oidc/authorization-codes.js'
+import { registerDiscovery } from './oidc/discovery.js'
+import { OidcService } from './oidc/oidc-service.js'
+import { registerUserinfo } from './oidc/userinfo.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
 import { createStorage } from './storage/create-storage.js'
 import type { Storage } from './storage/types.js'
@@ -130,6 +134,15 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         graceWindow: config.refreshGraceWindow * 1000,
       },
     )
+    // Authorization codes are hashed under their own derived key, like refresh tokens.
+    const codes = new AuthorizationCodes(
+      storage,
+      clock,
+      new Uint8Array(
+        hkdfSync('sha256', masterKey.bytes, new Uint8Array(0), 'tessera authorization code hmac', 32),
+      ),
+      config.authorizationCodeLifetime * 1000,
+    )
     const context: AuthorityContext = {
       config,
       clock,
@@ -144,6 +157,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       devices: new DeviceRegistry(storage, clock),
       refresh,
       deviceFailures: new DeviceFailureLimits(config.deviceFailureLimit),
+      oidc: new OidcService(codes, { find: async () => undefined }),
     }
     await keys.start()
     audit.start()
@@ -163,6 +177,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       reply.code(404).send({ error: 'invalid_request', error_description: 'no such endpoint' })
     })
     registerMetadata(app, context)
+    registerDiscovery(app, context)
+    registerUserinfo(app, context)
     registerJwks(app, context)
     registerToken(app, context)
     registerIntrospection(app, context)

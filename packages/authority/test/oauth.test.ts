@@ -32,12 +32,13 @@ describe('OAuth endpoints over HTTP', () => {
     dir.remove()
   })
 
-  it('publishes RFC 8414 metadata at both well-known paths', async () => {
-    const a = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()
+  it('publishes RFC 8414 metadata, which the OpenID discovery document extends', async () => {
+    const a = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as object
     const b = await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()
-    expect(a).toEqual(b)
+    expect(b).toMatchObject(a)
     expect(a).toMatchObject({
       issuer: server.url,
+      authorization_endpoint: `${server.url}/oauth/authorize`,
       token_endpoint: `${server.url}/oauth/token`,
       jwks_uri: `${server.url}/.well-known/jwks.json`,
       registration_endpoint: `${server.url}/oauth/register`,
@@ -46,8 +47,12 @@ describe('OAuth endpoints over HTTP', () => {
       grant_types_supported: [
         'client_credentials',
         'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        'authorization_code',
         'refresh_token',
       ],
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
     })
   })
 

@@ -16,7 +16,9 @@ export function registerRevocation(app: FastifyInstance, ctx: AuthorityContext):
   app.post(PATHS.revocation, async (request, reply) => {
     // §2.1: form-encoded POST with `token`, from an authenticated client.
     const form = formOf(request.body, request.headers['content-type'])
-    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
+    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth, {
+      allowPublic: true,
+    })
     if (!form.token) throw new OAuthError('invalid_request', '"token" is required')
     if (looksLikeRefreshToken(form.token)) {
       await revokeRefreshToken(ctx, client, form.token)

@@ -35,7 +35,9 @@ export function registerToken(app: FastifyInstance, ctx: AuthorityContext): void
     // Refuse floods before spending a hash or a signature verification on them.
     limit(ctx.limits.perAddress, request.ip)
     // §3.2.1, §2.3: confidential clients authenticate with the registered method.
-    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
+    const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth, {
+      allowPublic: true,
+    })
     limit(ctx.limits.perClient, client.clientId)
     // §4: dispatch on grant_type.
     const grant = selectGrant(form)

@@ -4,7 +4,7 @@ import type { Client } from '../clients/client-registry.js'
 import type { AuthorityContext } from '../lib/context.js'
 import type { FormBody } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
-import type { TokenResponse } from './index.js'
+import type { TokenResponse } from './grant-types.js'
 
 /** RFC 6749 §3.3: the requested scopes, all registered for the client; none requested means all. */
 function resolveScope(client: Client, requested: string | undefined): string[] {

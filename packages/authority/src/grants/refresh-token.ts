@@ -2,8 +2,9 @@ import type { Client } from '../clients/client-registry.js'
 import type { AuthorityContext } from '../lib/context.js'
 import type { FormBody } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { refreshUserGrant } from '../oidc/user-refresh.js'
 import { deviceTokenResponse, requireGrantType } from './device-token.js'
-import type { GrantRequest, TokenResponse } from './index.js'
+import type { GrantRequest, TokenResponse } from './grant-types.js'
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
   unknown: 'unknown refresh token',
@@ -13,6 +14,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   reuse: 'the refresh token was already used; its whole family is now revoked',
   concurrent_retry: 'a concurrent retry of this refresh token won; use the token it returned',
   device: 'unknown or disabled device',
+  user: 'the user is not active',
 }
 
 /**
@@ -29,8 +31,6 @@ export async function refreshToken(
   const address = request.address
   ctx.deviceFailures.check(address)
   if (!form.refresh_token) throw new OAuthError('invalid_request', '"refresh_token" is required')
-  // §6: a refresh cannot widen the grant; this authority has no scope to narrow on device tokens.
-  if (form.scope !== undefined) throw new OAuthError('invalid_scope', 'device tokens take no "scope"')
   const fail = (
     reason: string,
     deviceId: string | undefined,
@@ -47,6 +47,18 @@ export async function refreshToken(
   }
   const found = await ctx.refresh.find(form.refresh_token)
   if (!found) return fail('unknown', undefined)
+  // A user's family (OIDC offline_access) refreshes a user's grant, not a device.
+  const { user } = found.family
+  if (user)
+    return refreshUserGrant(
+      ctx,
+      client,
+      form,
+      { ...found, family: { ...found.family, user } },
+      (reason, detail) => fail(reason, undefined, detail),
+    )
+  // §6: a refresh cannot widen the grant; this authority has no scope to narrow on device tokens.
+  if (form.scope !== undefined) throw new OAuthError('invalid_scope', 'device tokens take no "scope"')
   const deviceId = found.family.deviceId
   ctx.deviceFailures.check(address, deviceId)
   // Bound to its client: another client learns nothing more, and the family is left alone.

@@ -8,6 +8,8 @@ export interface SigningKey {
   readonly alg: string
   /** Signs RFC 9068 access tokens on the thread pool (`typ: at+jwt`, `kid` in the header). */
   readonly sign: JWTSigner
+  /** Signs OpenID Connect ID tokens (`typ: JWT`): never mistakable for an access token. */
+  readonly signIdToken: JWTSigner
 }
 
 export interface JWKSDocument {
@@ -62,7 +64,8 @@ export class KeyRing {
       record.alg,
     )
     const sign = createJWTSigner({ key: privateKey, alg: record.alg, kid: record.kid, typ: 'at+jwt' })
-    return { kid: record.kid, alg: record.alg, sign }
+    const signIdToken = createJWTSigner({ key: privateKey, alg: record.alg, kid: record.kid, typ: 'JWT' })
+    return { kid: record.kid, alg: record.alg, sign, signIdToken }
   }
 
   /** The public key for a token's `kid`, if it is published (not revoked, not removed). */

@@ -4,6 +4,7 @@ import type { ClientRegistry } from '../clients/client-registry.js'
 import type { AuthorityConfig } from '../config/load-config.js'
 import type { DeviceRegistry } from '../devices/device-registry.js'
 import type { KeyManager } from '../keys/key-manager.js'
+import type { OidcService } from '../oidc/oidc-service.js'
 import type { RefreshTokens } from '../refresh/refresh-tokens.js'
 import type { Storage } from '../storage/types.js'
 import type { AuditLog } from './audit.js'
@@ -19,6 +20,9 @@ export const PATHS = {
   introspection: '/oauth/introspect',
   revocation: '/oauth/revoke',
   registration: '/oauth/register',
+  authorization: '/oauth/authorize',
+  userinfo: '/oauth/userinfo',
+  endSession: '/oauth/logout',
   admin: '/admin',
 } as const
 
@@ -37,6 +41,8 @@ export interface AuthorityContext {
   readonly devices: DeviceRegistry
   readonly refresh: RefreshTokens
   readonly deviceFailures: DeviceFailureLimits
+  /** OpenID Connect for apps: authorization codes and the user facts grants need. */
+  readonly oidc: OidcService
 }
 
 export function endpointUrl(config: AuthorityConfig, path: string): string {

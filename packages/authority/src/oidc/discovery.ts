@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify'
+import { buildMetadata } from '../endpoints/metadata.js'
+import { type AuthorityContext, endpointUrl, PATHS } from '../lib/context.js'
+import { CLAIMS_SUPPORTED } from './scopes.js'
+
+/**
+ * OpenID Connect Discovery 1.0 §3: the RFC 8414 metadata plus what an OpenID provider states —
+ * each entry true of this server (a test drives openid-client through every one of them).
+ */
+export function buildOpenIdConfiguration(ctx: AuthorityContext): Record<string, unknown> {
+  const url = (path: string) => endpointUrl(ctx.config, path)
+  return {
+    ...buildMetadata(ctx),
+    userinfo_endpoint: url(PATHS.userinfo),
+    end_session_endpoint: url(PATHS.endSession),
+    subject_types_supported: ['public'],
+    // The signing keys rotate but keep one algorithm (the signingAlg setting).
+    id_token_signing_alg_values_supported: [ctx.config.signingAlg],
+    claims_supported: [...CLAIMS_SUPPORTED],
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    require_request_uri_registration: false,
+    prompt_values_supported: ['none', 'login', 'consent'],
+  }
+}
+
+export function registerDiscovery(app: FastifyInstance, ctx: AuthorityContext): void {
+  const body = JSON.stringify(buildOpenIdConfiguration(ctx))
+  app.get(PATHS.openidConfiguration, async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=3600').type('application/json').send(body)
+  })
+}
