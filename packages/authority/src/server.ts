@@ -8,6 +8,7 @@ import { ClientRegistry } from './clients/client-registry.js'
 import { SecretHasher } from './clients/client-secret.js'
 import type { AuthorityConfig } from './config/load-config.js'
 import { DeviceRegistry } from './devices/device-registry.js'
+import { createMailer } from './email/mailer.js'
 import { registerIntrospection } from './endpoints/introspection.js'
 import { registerJwks } from './endpoints/jwks.js'
 import { registerMetadata } from './endpoints/metadata.js'
@@ -25,10 +26,17 @@ import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import { AuthorizationCodes } from './oidc/authorization-codes.js'
 import { registerDiscovery } from './oidc/discovery.js'
 import { OidcService } from './oidc/oidc-service.js'
+import { registerOidcPages } from './oidc/routes.js'
 import { registerUserinfo } from './oidc/userinfo.js'
+import { registerPages } from './pages/routes.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
+import { cookieNames } from './sessions/cookies.js'
+import { BrowserSessions } from './sessions/session-store.js'
+import { EmailProofs } from './signin/email-proof.js'
+import { SendLimits } from './signin/send-limits.js'
 import { createStorage } from './storage/create-storage.js'
 import type { Storage } from './storage/types.js'
+import { UserRegistry } from './users/user-registry.js'
 
 export interface CreateAuthorityOptions {
   config: AuthorityConfig
@@ -134,15 +142,22 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         graceWindow: config.refreshGraceWindow * 1000,
       },
     )
+    const derive = (info: string) =>
+      new Uint8Array(hkdfSync('sha256', masterKey.bytes, new Uint8Array(0), info, 32))
+    const mailer = createMailer({
+      smtpUrl: config.smtpUrl,
+      from: config.emailFrom,
+      dataDir: config.dataDir,
+      ...(config.logLevel === 'silent' ? { print: () => {} } : {}),
+    })
     // Authorization codes are hashed under their own derived key, like refresh tokens.
     const codes = new AuthorizationCodes(
       storage,
       clock,
-      new Uint8Array(
-        hkdfSync('sha256', masterKey.bytes, new Uint8Array(0), 'tessera authorization code hmac', 32),
-      ),
+      derive('tessera authorization code hmac'),
       config.authorizationCodeLifetime * 1000,
     )
+    const users = new UserRegistry(storage, clock, { openSignup: config.openSignup })
     const context: AuthorityContext = {
       config,
       clock,
@@ -157,7 +172,20 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       devices: new DeviceRegistry(storage, clock),
       refresh,
       deviceFailures: new DeviceFailureLimits(config.deviceFailureLimit),
-      oidc: new OidcService(codes, { find: async () => undefined }),
+      users,
+      sessions: new BrowserSessions(storage, clock, derive('tessera browser session hmac'), {
+        idleTimeout: config.sessionIdleTimeout * 1000,
+        lifetime: config.sessionLifetime * 1000,
+      }),
+      cookies: cookieNames(config.issuer),
+      mailer,
+      signin: {
+        proofs: new EmailProofs(derive('tessera email proof hmac')),
+        sendLimits: new SendLimits(config.signinSendLimitAddress, config.signinSendLimitIp, () =>
+          clock.now(),
+        ),
+      },
+      oidc: new OidcService(codes, users),
     }
     await keys.start()
     audit.start()
@@ -185,6 +213,12 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     registerRevocation(app, context)
     registerRegistration(app, context)
     registerAdmin(app, context)
+    registerPages(app, context)
+    registerOidcPages(app, context)
+    // Ending a browser session revokes the refresh families issued under it (offline_access).
+    context.sessions.onEnd(async (sessionIds) => {
+      for (const id of sessionIds) await refresh.revokeBySession(id)
+    })
 
     let closed = false
     return {
@@ -202,6 +236,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         await app.close()
         await keys.stop()
         await audit.stop()
+        mailer.close()
         if (!options.storage) await storage.close()
       },
     }

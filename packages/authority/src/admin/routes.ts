@@ -6,6 +6,7 @@ import type { AuthorityContext } from '../lib/context.js'
 import { PATHS } from '../lib/context.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { registerKillSwitch } from '../refresh/refresh-endpoints.js'
+import { registerUserAdmin } from '../users/admin-routes.js'
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
@@ -73,6 +74,7 @@ export function registerAdmin(app: FastifyInstance, ctx: AuthorityContext): void
 
       registerDeviceAdmin(admin, ctx)
       registerKillSwitch(admin, ctx)
+      registerUserAdmin(admin, ctx)
 
       admin.get('/audit', async () => {
         await ctx.audit.flush()

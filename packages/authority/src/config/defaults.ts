@@ -5,6 +5,7 @@ import {
   parseInteger,
   parseIssuer,
   parseLogLevel,
+  parseSmtpUrl,
   parseString,
 } from './parsers.js'
 
@@ -161,6 +162,48 @@ export const SETTINGS = {
     default: 10,
     parse: parseInteger(0, 100_000),
     doc: 'Failed device logins and refreshes per minute, per device and per address (0 disables)',
+  },
+  openSignup: {
+    env: 'TESSERA_OPEN_SIGNUP',
+    default: true,
+    parse: parseBoolean,
+    doc: 'The first proven email creates its user; when false only existing users sign in (others get the same answer and no mail)',
+  },
+  sessionIdleTimeout: {
+    env: 'TESSERA_SESSION_IDLE_TIMEOUT',
+    default: 3 * 86_400,
+    parse: parseDuration(60, 366 * 86_400),
+    doc: 'A browser session unseen for this long ends',
+  },
+  sessionLifetime: {
+    env: 'TESSERA_SESSION_LIFETIME',
+    default: 30 * 86_400,
+    parse: parseDuration(60, 366 * 86_400),
+    doc: 'A browser session ends this long after sign-in, however active',
+  },
+  smtpUrl: {
+    env: 'TESSERA_SMTP_URL',
+    default: undefined,
+    parse: parseSmtpUrl,
+    doc: '`smtp://user:pass@host:port` (or `smtps://`) for sign-in mail; unset = development mode (console + <dataDir>/outbox/)',
+  },
+  emailFrom: {
+    env: 'TESSERA_EMAIL_FROM',
+    default: 'Tessera <no-reply@localhost>',
+    parse: parseString,
+    doc: 'From address of sign-in mail',
+  },
+  signinSendLimitAddress: {
+    env: 'TESSERA_SIGNIN_SEND_LIMIT_ADDRESS',
+    default: 5,
+    parse: parseInteger(0, 1000),
+    doc: 'Sign-in emails per hour to one address (0 disables)',
+  },
+  signinSendLimitIp: {
+    env: 'TESSERA_SIGNIN_SEND_LIMIT_IP',
+    default: 20,
+    parse: parseInteger(0, 100_000),
+    doc: 'Sign-in emails per hour requested from one client address (0 disables)',
   },
   authorizationCodeLifetime: {
     env: 'TESSERA_AUTHORIZATION_CODE_LIFETIME',

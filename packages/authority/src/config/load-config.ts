@@ -33,6 +33,14 @@ export interface AuthorityConfig {
   readonly refreshTokenIdleTimeout: number
   readonly refreshGraceWindow: number
   readonly deviceFailureLimit: number
+  readonly openSignup: boolean
+  /** Seconds. */
+  readonly sessionIdleTimeout: number
+  readonly sessionLifetime: number
+  readonly smtpUrl: string | undefined
+  readonly emailFrom: string
+  readonly signinSendLimitAddress: number
+  readonly signinSendLimitIp: number
   /** Seconds. */
   readonly authorizationCodeLifetime: number
   readonly idTokenLifetime: number
@@ -128,6 +136,11 @@ function finish(values: Record<string, unknown>): AuthorityConfig {
   if (config.publishLead >= config.rotationPeriod) {
     throw new ConfigError(
       `invalid setting "publishLead" (TESSERA_PUBLISH_LEAD): must be below rotationPeriod (${config.rotationPeriod}s)`,
+    )
+  }
+  if (config.sessionIdleTimeout > config.sessionLifetime) {
+    throw new ConfigError(
+      `invalid setting "sessionIdleTimeout" (TESSERA_SESSION_IDLE_TIMEOUT): must not exceed sessionLifetime (${config.sessionLifetime}s)`,
     )
   }
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(config.databaseUrl)) {

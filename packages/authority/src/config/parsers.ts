@@ -87,3 +87,18 @@ export function parseBoolean(raw: unknown): boolean {
   if (raw === false || raw === 'false' || raw === '0') return false
   throw new SettingError('must be true or false')
 }
+
+/** An SMTP URL for nodemailer: smtp:// or smtps://, with a host. */
+export function parseSmtpUrl(raw: unknown): string {
+  const text = parseString(raw)
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new SettingError('must be a URL such as smtp://user:pass@host:587')
+  }
+  if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
+    throw new SettingError('must be a smtp:// or smtps:// URL with a host')
+  }
+  return text
+}

@@ -2,12 +2,16 @@ import { type Kysely, Migrator, sql } from 'kysely'
 import * as devices from './kysely-devices.js'
 import * as oidc from './kysely-oidc.js'
 import * as refresh from './kysely-refresh.js'
+import * as sessions from './kysely-sessions.js'
+import * as signin from './kysely-signin.js'
+import * as users from './kysely-users.js'
 import { migrationProvider } from './migrations.js'
 import type { Database } from './schema.js'
 import type {
   AccessTokenFacts,
   AuditEvent,
   AuthorizationCodeRecord,
+  BrowserSessionRecord,
   ClientRecord,
   CodeIssue,
   ConsentRecord,
@@ -19,7 +23,11 @@ import type {
   KeyTransition,
   RefreshFamilyRecord,
   RefreshTokenRecord,
+  SignInFlowRecord,
   Storage,
+  UserPatch,
+  UserQuery,
+  UserRecord,
 } from './types.js'
 
 type KeyRow = Database['signing_keys']
@@ -214,6 +222,8 @@ export class KyselyStorage implements Storage {
     await this.#db.deleteFrom('used_ids').where('expires_at', '<', now).execute()
     await refresh.purgeRefresh(this.#db, now)
     await oidc.purgeCodes(this.#db, now)
+    await sessions.purgeBrowserSessions(this.#db, now)
+    await signin.purgeSignInFlows(this.#db, now)
   }
 
   async appendAudit(events: readonly AuditEvent[]): Promise<void> {
@@ -298,6 +308,61 @@ export class KyselyStorage implements Storage {
     return refresh.isAccessTokenRevoked(this.#db, facts)
   }
 
+  // Users, browser sessions and pre-login flows: kysely-users, kysely-sessions, kysely-signin.
+  insertUser(user: UserRecord) {
+    return users.insertUser(this.#db, user)
+  }
+  findUser(id: string) {
+    return users.findUser(this.#db, id)
+  }
+  findUserByEmail(email: string) {
+    return users.findUserByEmail(this.#db, email)
+  }
+  listUsers(query: UserQuery) {
+    return users.listUsers(this.#db, query)
+  }
+  updateUser(id: string, patch: UserPatch) {
+    return users.updateUser(this.#db, id, patch)
+  }
+  deleteUser(id: string) {
+    return users.deleteUser(this.#db, id)
+  }
+  insertBrowserSession(session: BrowserSessionRecord) {
+    return sessions.insertBrowserSession(this.#db, session)
+  }
+  findBrowserSession(secretHash: string) {
+    return sessions.findBrowserSession(this.#db, secretHash)
+  }
+  touchBrowserSession(id: string, lastSeenAt: number, idleExpiresAt: number) {
+    return sessions.touchBrowserSession(this.#db, id, lastSeenAt, idleExpiresAt)
+  }
+  listBrowserSessions(userId: string) {
+    return sessions.listBrowserSessions(this.#db, userId)
+  }
+  deleteBrowserSession(id: string, userId?: string) {
+    return sessions.deleteBrowserSession(this.#db, id, userId)
+  }
+  deleteBrowserSessionsOf(userId: string) {
+    return sessions.deleteBrowserSessionsOf(this.#db, userId)
+  }
+  saveSignInFlow(flow: SignInFlowRecord) {
+    return signin.saveSignInFlow(this.#db, flow)
+  }
+  findSignInFlow(id: string) {
+    return signin.findSignInFlow(this.#db, id)
+  }
+  findSignInFlowByLink(linkHash: string) {
+    return signin.findSignInFlowByLink(this.#db, linkHash)
+  }
+  countCodeAttempt(id: string, now: number, maxAttempts: number) {
+    return signin.countCodeAttempt(this.#db, id, now, maxAttempts)
+  }
+  consumeSignInFlow(id: string, now: number, proof: { codeHash: string } | { linkHash: string }) {
+    return signin.consumeSignInFlow(this.#db, id, now, proof)
+  }
+  deleteSignInFlow(id: string) {
+    return signin.deleteSignInFlow(this.#db, id)
+  }
   // Authorization codes, consents and session-bound refresh families: queries in kysely-oidc.
   insertAuthorizationCode(code: AuthorizationCodeRecord) {
     return oidc.insertAuthorizationCode(this.#db, code)

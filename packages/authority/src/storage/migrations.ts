@@ -137,6 +137,53 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
           .execute()
       },
     },
+    '0003-users-sessions-signin': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('email', 'varchar(320)', (c) => c.notNull().unique())
+          .addColumn('email_verified', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('status', 'varchar(20)', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_login_at', 'bigint')
+          .execute()
+        await db.schema.createIndex('users_created').on('users').columns(['created_at', 'id']).execute()
+        await db.schema
+          .createTable('browser_sessions')
+          .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('secret_hash', 'varchar(64)', (c) => c.notNull().unique())
+          .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('auth_time', 'bigint', (c) => c.notNull())
+          .addColumn('amr', 'varchar(200)', (c) => c.notNull())
+          .addColumn('csrf_token', 'varchar(64)', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+          .addColumn('idle_expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('user_agent', 'varchar(300)', (c) => c.notNull())
+          .addColumn('address', 'varchar(100)', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createIndex('browser_sessions_user')
+          .on('browser_sessions')
+          .column('user_id')
+          .execute()
+        await db.schema
+          .createTable('signin_flows')
+          .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('email', 'varchar(320)', (c) => c.notNull())
+          .addColumn('return_to', 'varchar(2048)', (c) => c.notNull())
+          .addColumn('code_hash', 'varchar(64)', (c) => c.notNull())
+          .addColumn('link_hash', 'varchar(64)', (c) => c.notNull().unique())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('issued_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('consumed_at', 'bigint')
+          .addColumn('address', 'varchar(100)', (c) => c.notNull())
+          .execute()
+      },
+    },
     '0004-oidc': {
       async up(db: Kysely<unknown>) {
         // A user's refresh family (offline_access): device_id stays '' and these name the grant.

@@ -61,6 +61,40 @@ export interface Database {
     consumed_reason: string | null
   }
   revocation_cutoffs: { kind: string; value: string; before_at: number; expires_at: number }
+  users: {
+    id: string
+    email: string
+    email_verified: number
+    status: string
+    created_at: number
+    last_login_at: number | null
+  }
+  browser_sessions: {
+    id: string
+    secret_hash: string
+    user_id: string
+    auth_time: number
+    amr: string
+    csrf_token: string
+    created_at: number
+    last_seen_at: number
+    idle_expires_at: number
+    expires_at: number
+    user_agent: string
+    address: string
+  }
+  signin_flows: {
+    id: string
+    email: string
+    return_to: string
+    code_hash: string
+    link_hash: string
+    attempts: number
+    issued_at: number
+    expires_at: number
+    consumed_at: number | null
+    address: string
+  }
   authorization_codes: {
     hash: string
     client_id: string

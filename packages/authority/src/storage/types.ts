@@ -45,7 +45,7 @@ export interface KeyTransition {
   at: number
 }
 
-export interface Storage extends DeviceStorage, OidcStorage {
+export interface Storage extends DeviceStorage, PeopleStorage, OidcStorage {
   readonly dialect: 'sqlite' | 'postgres'
   migrate(): Promise<void>
   close(): Promise<void>
@@ -214,6 +214,117 @@ export interface DeviceStorage {
   latestCutoff(targets: readonly (readonly [CutoffKind, string])[]): Promise<number | undefined>
   /** One query: the access token's jti is revoked, or a kill switch covers its subject or client. */
   isAccessTokenRevoked(facts: AccessTokenFacts): Promise<boolean>
+}
+
+export type UserStatus = 'active' | 'disabled'
+
+/** A person who signs in; `email` is normalised (see users/normalize-email.ts) and unique. */
+export interface UserRecord {
+  /** Opaque: `usr_` + 22 base64url characters (128 random bits). The `sub` of their tokens. */
+  id: string
+  email: string
+  emailVerified: boolean
+  status: UserStatus
+  createdAt: number
+  lastLoginAt: number | null
+}
+
+export interface UserPatch {
+  status?: UserStatus
+  emailVerified?: boolean
+  lastLoginAt?: number
+}
+
+export interface UserQuery {
+  /** Substring of the (normalised) email address. */
+  emailContains?: string
+  limit: number
+  /** Keyset pagination: users created after this (createdAt, id). */
+  after?: { createdAt: number; id: string }
+}
+
+/** A signed-in browser. The cookie carries a secret; the row holds only its HMAC. */
+export interface BrowserSessionRecord {
+  /** Public id (shown on the account page, recorded on refresh families); not the cookie value. */
+  id: string
+  /** HMAC of the cookie's secret (hex). */
+  secretHash: string
+  userId: string
+  /** When the user proved their email for this session, ms. */
+  authTime: number
+  /** RFC 8176 methods, as JSON text. */
+  amr: string
+  csrfToken: string
+  createdAt: number
+  lastSeenAt: number
+  /** Idle timeout: unseen past this, the session is dead. Moves on when it is seen. */
+  idleExpiresAt: number
+  /** Absolute timeout, fixed at login. */
+  expiresAt: number
+  userAgent: string
+  address: string
+}
+
+/**
+ * A pre-login flow with its one email proof: who asked (the browser's pre-login cookie, hashed),
+ * for which address, where to go after, and the current code and link (HMACs). Issuing a new proof
+ * overwrites the row, which is how a new code invalidates the old one.
+ */
+export interface SignInFlowRecord {
+  /** HMAC of the pre-login cookie's secret (hex). */
+  id: string
+  email: string
+  returnTo: string
+  codeHash: string
+  linkHash: string
+  /** Code guesses made against the current proof. */
+  attempts: number
+  issuedAt: number
+  expiresAt: number
+  consumedAt: number | null
+  address: string
+}
+
+/** Users, browser sessions and pre-login flows (issue 12). */
+export interface PeopleStorage {
+  /** False (and nothing written) when the email or id is taken. */
+  insertUser(user: UserRecord): Promise<boolean>
+  findUser(id: string): Promise<UserRecord | undefined>
+  findUserByEmail(email: string): Promise<UserRecord | undefined>
+  listUsers(query: UserQuery): Promise<UserRecord[]>
+  updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined>
+  /** Deletes the user and their browser sessions; false when there was no such user. */
+  deleteUser(id: string): Promise<boolean>
+
+  insertBrowserSession(session: BrowserSessionRecord): Promise<void>
+  findBrowserSession(secretHash: string): Promise<BrowserSessionRecord | undefined>
+  touchBrowserSession(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<void>
+  listBrowserSessions(userId: string): Promise<BrowserSessionRecord[]>
+  /** Deletes one session, only if it belongs to `userId` when given; true when it existed. */
+  deleteBrowserSession(id: string, userId?: string): Promise<boolean>
+  /** Deletes every session of the user; returns the ids deleted. */
+  deleteBrowserSessionsOf(userId: string): Promise<string[]>
+
+  /** Inserts the flow, or replaces every column of the flow with that id (a fresh proof). */
+  saveSignInFlow(flow: SignInFlowRecord): Promise<void>
+  findSignInFlow(id: string): Promise<SignInFlowRecord | undefined>
+  findSignInFlowByLink(linkHash: string): Promise<SignInFlowRecord | undefined>
+  /**
+   * Counts one code guess, atomically and before any comparison: increments `attempts` only while it
+   * is below `maxAttempts` and the proof is unconsumed and unexpired, and returns the flow as it is
+   * after the increment; undefined when no guess is left (or no live proof).
+   */
+  countCodeAttempt(id: string, now: number, maxAttempts: number): Promise<SignInFlowRecord | undefined>
+  /**
+   * Consumes the flow's proof if it is still unconsumed, unexpired and has this code or link hash;
+   * false (nothing changed) otherwise. Exactly one of two racing consumers wins.
+   */
+  consumeSignInFlow(
+    id: string,
+    now: number,
+    proof: { codeHash: string } | { linkHash: string },
+  ): Promise<boolean>
+  deleteSignInFlow(id: string): Promise<void>
 }
 
 /** An issued authorization code (RFC 6749 §4.1.2), stored under a keyed hash of the code. */

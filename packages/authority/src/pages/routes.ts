@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify'
+import type { AuthorityContext } from '../lib/context.js'
+import { registerSessionRoutes } from '../sessions/routes.js'
+import { registerSignIn } from '../signin/routes.js'
+import { registerAccount } from './account.js'
+import { usePageErrors } from './error-page.js'
+import { registerLanding } from './landing.js'
+import { STYLESHEET_PATH } from './layout.js'
+import { STYLESHEET } from './stylesheet.js'
+
+/** Forms carry an email address or a code; nothing a page accepts comes near this. */
+export const PAGE_BODY_LIMIT = 8192
+
+/**
+ * The pages served to people: landing, sign-in, account, sign-out, and the stylesheet. They share
+ * one error handler that answers with an error page (never JSON, never a 500 for bad input) and a
+ * small body limit.
+ */
+export function registerPages(app: FastifyInstance, ctx: AuthorityContext): void {
+  app.register(async (scope) => {
+    usePageErrors(scope)
+    scope.addHook('onRoute', (route) => {
+      route.bodyLimit = Math.min(route.bodyLimit ?? PAGE_BODY_LIMIT, PAGE_BODY_LIMIT)
+    })
+    scope.get(STYLESHEET_PATH, async (_request, reply) =>
+      reply
+        .header('content-type', 'text/css; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .header('x-content-type-options', 'nosniff')
+        .send(STYLESHEET),
+    )
+    registerLanding(scope, ctx)
+    registerSignIn(scope, ctx)
+    registerSessionRoutes(scope, ctx)
+    registerAccount(scope, ctx)
+  })
+}

@@ -1,0 +1,33 @@
+import type { FastifyReply } from 'fastify'
+import type { SafeHtml } from './html.js'
+
+/**
+ * The headers of every page. The CSP allows only our own stylesheet (and scripts, of which there are
+ * none), forms that post back to us (plus `formAction` targets such as a registered redirect URI),
+ * no framing and no <base>.
+ */
+export function pageHeaders(formAction: readonly string[] = []): Record<string, string> {
+  const targets = ["'self'", ...formAction].join(' ')
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': `default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action ${targets}; frame-ancestors 'none'; base-uri 'none'`,
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'cache-control': 'no-store',
+  }
+}
+
+export interface SendPageOptions {
+  /** Extra form-action sources for the CSP (origins or URLs a form on this page may post to). */
+  readonly formAction?: readonly string[]
+}
+
+export function sendPage(
+  reply: FastifyReply,
+  status: number,
+  page: SafeHtml,
+  options: SendPageOptions = {},
+): FastifyReply {
+  return reply.code(status).headers(pageHeaders(options.formAction)).send(page.text)
+}
