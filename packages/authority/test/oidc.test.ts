@@ -247,6 +247,9 @@ describe('OpenID Connect with openid-client as the relying party', () => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ token_endpoint_auth_method: 'none', grant_types: ['client_credentials'] }),
     })
-    expect([other.status, ((await other.json()) as { error: string }).error]).toEqual([400, 'invalid_client_metadata'])
+    expect([other.status, ((await other.json()) as { error: string }).error]).toEqual([
+      400,
+      'invalid_client_metadata',
+    ])
   })
 })
