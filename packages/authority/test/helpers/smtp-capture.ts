@@ -63,17 +63,18 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
         return Promise.resolve(waiting)
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no mail to ${to} within ${timeoutMs} ms`)),
-          timeoutMs,
-        )
-        waiters.push({
+        const waiter = {
           to,
-          resolve: (mail) => {
+          resolve: (mail: CapturedMail) => {
             clearTimeout(timer)
             resolve(mail)
           },
-        })
+        }
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1)
+          reject(new Error(`no mail to ${to} within ${timeoutMs} ms`))
+        }, timeoutMs)
+        waiters.push(waiter)
       })
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
