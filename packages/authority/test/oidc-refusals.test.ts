@@ -425,6 +425,62 @@ describe('userinfo bearer rules (RFC 6750)', () => {
   })
 })
 
+describe('hostile input at the OpenID Connect endpoints', () => {
+  it('answers odd queries, bodies and cookies with a 4xx (or a redirect), never a 5xx', async () => {
+    const client = await app()
+    const { web } = await signedIn()
+    const paths = [
+      '/oauth/authorize',
+      '/oauth/authorize/consent',
+      '/oauth/logout',
+      '/oauth/logout/confirm',
+      '/oauth/userinfo',
+      '/account/apps/revoke',
+      '/oauth/token',
+    ]
+    const queries = [
+      '',
+      `client_id=${client.client_id}&redirect_uri=%00`,
+      `client_id=${client.client_id}&redirect_uri=${encodeURIComponent(CALLBACK)}&response_type=code&scope=%FF%FE&state=${'s'.repeat(600)}`,
+      `client_id=${client.client_id}&redirect_uri=${encodeURIComponent(CALLBACK)}&max_age=99999999999999&prompt=%00`,
+      'id_token_hint=e30.e30.e30&post_logout_redirect_uri=javascript:alert(1)',
+      'id_token_hint=eyJhbGciOiJub25lIn0.eyJpYXQiOiJ4In0.&client_id=%00',
+      'client_id[]=x&client_id=y',
+      '%%%%&&&==',
+    ]
+    const bodies = [
+      [
+        'application/x-www-form-urlencoded',
+        'grant_type=authorization_code&code=%00&code_verifier=x&redirect_uri=y',
+      ],
+      ['application/x-www-form-urlencoded', `decision=allow&client_id=${client.client_id}&csrf_token=x`],
+      ['application/x-www-form-urlencoded', 'access_token=a.b.c&client_id=x&x=1&x=2'],
+      ['application/json', '{"client_id":{"$ne":1},"access_token":[1]}'],
+      ['text/plain', 'x'.repeat(9000)],
+    ] as const
+    const browsers = [new WebClient(issuer), web]
+    let requests = 0
+    for (const path of paths) {
+      for (const browser of browsers) {
+        for (const query of queries) {
+          const answer = await browser.get(`${path}?${query}`)
+          requests++
+          expect(answer.status, `GET ${path}?${query}`).toBeLessThan(500)
+        }
+        for (const [type, body] of bodies) {
+          const answer = await browser.request('POST', path, {
+            body,
+            headers: { 'content-type': type, origin: issuer, 'sec-fetch-site': 'same-origin' },
+          })
+          requests++
+          expect(answer.status, `POST ${path} ${body.slice(0, 40)}`).toBeLessThan(500)
+        }
+      }
+    }
+    expect(requests).toBe(paths.length * browsers.length * (queries.length + bodies.length))
+  })
+})
+
 describe('code lifetime', () => {
   it('refuses a code presented after its 60 seconds', async () => {
     const client = await app()
