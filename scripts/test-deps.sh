@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   python3-jwcrypto # JOSE interop peer (Ed448, ES256K, X448, ECDH-ES variants)
   postgresql       # storage contract and multi-instance tests start a throwaway cluster on 127.0.0.1
+  chromium         # the sign-in pages driven by playwright-core in a real browser (/usr/bin/chromium)
 )
 
 missing=()

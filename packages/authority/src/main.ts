@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     `  issuer:   ${issuer}`,
     `  JWKS:     ${issuer}${PATHS.jwks}`,
     `  metadata: ${issuer}${PATHS.metadata}`,
+    `  sign in:  ${issuer}/signin  (people: email code or magic link; account page at ${issuer}/account)`,
     authority.adminTokenGenerated
       ? `  admin token (generated, saved in ${config.dataDir}/admin-token): ${token}`
       : '  admin token: from configuration or the data directory',
@@ -34,8 +35,19 @@ async function main(): Promise<void> {
     'Then get a token:',
     `  curl -s -u '<client_id>:<client_secret>' -d grant_type=client_credentials -d scope=read ${issuer}${PATHS.token}`,
     '',
+    ...(authority.context.mailer.mode === 'development'
+      ? [
+          'DEVELOPMENT MODE: no SMTP server configured (TESSERA_SMTP_URL), so sign-in emails are not sent.',
+          `  Each one is printed here (its code and link) and saved under ${authority.context.mailer.outbox}/.`,
+          '  Set TESSERA_SMTP_URL=smtp://user:pass@host:port and TESSERA_EMAIL_FROM to send real mail.',
+          '',
+        ]
+      : []),
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
+  if (authority.context.mailer.mode === 'development') {
+    log.warn({ outbox: authority.context.mailer.outbox }, 'development mode: sign-in emails are not sent')
+  }
 
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down')

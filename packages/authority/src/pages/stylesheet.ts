@@ -34,6 +34,8 @@ input.code { font-size: 1.4rem; letter-spacing: .2em; font-variant-numeric: tabu
 input[aria-invalid=true] { border-color: var(--error); border-width: 2px; }
 button { font: inherit; font-weight: 600; padding: .6rem 1.1rem; border-radius: .4rem; border: 1px solid var(--accent);
   background: var(--accent); color: var(--accent-fg); cursor: pointer; justify-self: start; }
+a.button { display: inline-block; font-weight: 600; padding: .6rem 1.1rem; border-radius: .4rem;
+  background: var(--accent); color: var(--accent-fg); text-decoration: none; }
 button.secondary { background: transparent; color: var(--accent); }
 button.link { background: none; border: 0; padding: 0; color: var(--accent); text-decoration: underline; font-weight: 400; }
 .error { border-left: 4px solid var(--error); background: var(--error-bg); padding: .6rem .9rem; margin: 1rem 0; }

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { SETTINGS } from '../src/config/defaults.js'
+
+const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
+const section = readme.slice(readme.indexOf('## Sign in with Tessera'), readme.indexOf('## Benchmarks'))
+
+describe('README: Sign in with Tessera', () => {
+  it('lists the sign-in settings with their real environment names and defaults', () => {
+    const rows = [...section.matchAll(/^\| `(\w+)` \| `([A-Z_]+)` \| ([^|]+) \|/gm)]
+    const names = rows.map((row) => row[1])
+    expect(names).toEqual([
+      'openSignup',
+      'sessionIdleTimeout',
+      'sessionLifetime',
+      'smtpUrl',
+      'emailFrom',
+      'signinSendLimitAddress',
+      'signinSendLimitIp',
+    ])
+    for (const [, name, env] of rows) {
+      expect(SETTINGS[name as keyof typeof SETTINGS].env).toBe(env)
+    }
+    expect(SETTINGS.signinSendLimitAddress.default).toBe(5)
+    expect(SETTINGS.signinSendLimitIp.default).toBe(20)
+    expect(section).toContain('**5 emails per hour to one address**')
+    expect(section).toContain('**20 per\nhour requested from one client IP**')
+  })
+
+  it('shows the screenshots the browser test takes', () => {
+    for (const name of ['signin', 'code', 'account', 'link-confirm']) {
+      expect(section).toContain(`docs/screenshots/${name}.png`)
+      readFileSync(new URL(`../../../docs/screenshots/${name}.png`, import.meta.url))
+    }
+  })
+})
