@@ -44,11 +44,10 @@ function signInRedirect(reply: FastifyReply, request: AuthorizationRequest, para
   }
   const returnTo = `${PATHS.authorization}?${back.toString()}`
   if (returnTo.length > MAX_QUERY) throw new AuthorizationError('invalid_request', 'the request is too long')
-  // Whoever is signed in now must prove it again: a forced sign-in asks the sign-in page to start over.
-  const force = request.prompt.has('login') || request.maxAge !== undefined ? '&force=1' : ''
+  // The sign-in page always asks for a new proof, even from a signed-in browser, and mints a new session.
   return reply
     .header('cache-control', 'no-store')
-    .redirect(`/signin?return_to=${encodeURIComponent(returnTo)}${force}`, 303)
+    .redirect(`/signin?return_to=${encodeURIComponent(returnTo)}`, 303)
 }
 
 function freshEnough(ctx: AuthorityContext, request: AuthorizationRequest, signedIn: SignedIn): boolean {
