@@ -158,6 +158,10 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       config.authorizationCodeLifetime * 1000,
     )
     const users = new UserRegistry(storage, clock, { openSignup: config.openSignup })
+    const sessions = new BrowserSessions(storage, clock, derive('tessera browser session hmac'), {
+      idleTimeout: config.sessionIdleTimeout * 1000,
+      lifetime: config.sessionLifetime * 1000,
+    })
     const context: AuthorityContext = {
       config,
       clock,
@@ -173,10 +177,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       refresh,
       deviceFailures: new DeviceFailureLimits(config.deviceFailureLimit),
       users,
-      sessions: new BrowserSessions(storage, clock, derive('tessera browser session hmac'), {
-        idleTimeout: config.sessionIdleTimeout * 1000,
-        lifetime: config.sessionLifetime * 1000,
-      }),
+      sessions,
       cookies: cookieNames(config.issuer),
       mailer,
       signin: {
@@ -185,7 +186,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
           clock.now(),
         ),
       },
-      oidc: new OidcService(codes, users),
+      oidc: new OidcService(codes, users, sessions, () => clock.now()),
     }
     await keys.start()
     audit.start()

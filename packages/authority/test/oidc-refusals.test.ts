@@ -481,6 +481,37 @@ describe('hostile input at the OpenID Connect endpoints', () => {
   })
 })
 
+describe('bound to the browser session', () => {
+  it('refuses a code whose sign-in has ended since, and refresh tokens past the session timeout', async () => {
+    const client = await app()
+    const { web } = await signedIn()
+    const { code, verifier } = await codeFor(web, client.client_id)
+    const account = await web.get('/account')
+    expect((await web.post('/signout', { csrf_token: csrfTokenOf(account.text) })).status).toBe(303)
+    const late = await exchange(client, { code, code_verifier: verifier })
+    expect([late.status, late.body.error]).toEqual([400, 'invalid_grant'])
+
+    const other = await signedIn()
+    const grant = await codeFor(other.web, client.client_id, 'openid offline_access')
+    const tokens = await exchange(client, { code: grant.code, code_verifier: grant.verifier })
+    const refresh = (token: string) =>
+      fetch(`${issuer}/oauth/token`, {
+        method: 'POST',
+        headers: { ...FORM, authorization: basic(client.client_id, client.client_secret) },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }),
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as Record<string, string>,
+      }))
+    const first = await refresh(tokens.body.refresh_token as string)
+    expect(first.status).toBe(200)
+    // Three days unseen: the browser session has timed out, and the app's refresh token with it.
+    clock.advance(3 * 86_400_000 + 60_000)
+    const expired = await refresh(first.body.refresh_token as string)
+    expect([expired.status, expired.body.error]).toEqual([400, 'invalid_grant'])
+  })
+})
+
 describe('code lifetime', () => {
   it('refuses a code presented after its 60 seconds', async () => {
     const client = await app()

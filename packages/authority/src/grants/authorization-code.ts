@@ -76,6 +76,9 @@ export async function authorizationCode(
   checkBinding(client, form, record)
   // The user may have been disabled or deleted since the code was issued.
   if (!(await ctx.oidc.userIsActive(record.userId))) refused('the user is not active')
+  // Signed out since (here, everywhere, or timed out): the grant went with the session.
+  if (!(await ctx.oidc.sessionIsLive(record.userId, record.sessionId)))
+    refused('the sign-in that granted this code has ended')
   const family = await startRefreshFamily(ctx, client, record)
   const issued = await issueUserTokens(ctx, client, record, family?.token)
   const untouched = await ctx.oidc.codes.recordIssue(hash, {

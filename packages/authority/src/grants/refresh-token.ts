@@ -15,6 +15,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   concurrent_retry: 'a concurrent retry of this refresh token won; use the token it returned',
   device: 'unknown or disabled device',
   user: 'the user is not active',
+  session: 'the browser session this refresh token was issued under has ended',
 }
 
 /**

@@ -14,14 +14,33 @@ export interface UserLookup {
   find(id: string): Promise<OidcUser | undefined>
 }
 
+/** The browser sessions of a user, as stored (F1-A's session store). */
+export interface SessionLookup {
+  list(userId: string): Promise<readonly { id: string; expiresAt: number; idleExpiresAt: number }[]>
+}
+
 /** What the OpenID Connect endpoints share, hung off the context as `oidc`. */
 export class OidcService {
   readonly codes: AuthorizationCodes
   readonly #users: UserLookup
+  readonly #sessions: SessionLookup
+  readonly #now: () => number
 
-  constructor(codes: AuthorizationCodes, users: UserLookup) {
+  constructor(codes: AuthorizationCodes, users: UserLookup, sessions: SessionLookup, now: () => number) {
     this.codes = codes
     this.#users = users
+    this.#sessions = sessions
+    this.#now = now
+  }
+
+  /**
+   * Whether the browser session a grant was made under still exists and is within its idle and
+   * absolute timeouts: a user's tokens never outlive the sign-in they came from.
+   */
+  async sessionIsLive(userId: string, sessionId: string): Promise<boolean> {
+    const now = this.#now()
+    const session = (await this.#sessions.list(userId)).find((candidate) => candidate.id === sessionId)
+    return session !== undefined && now < session.expiresAt && now < session.idleExpiresAt
   }
 
   /** The user if they exist and are active; a disabled or deleted user gets no tokens. */

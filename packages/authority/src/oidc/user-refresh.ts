@@ -46,6 +46,11 @@ export async function refreshUserGrant(
   if (found.family.clientId !== client.clientId) return fail('client_mismatch')
   const scope = narrowedScope(form.scope, user.scope)
   if (!(await ctx.oidc.userIsActive(user.userId))) return fail('user')
+  // Bound to the browser session: it must still be live (not signed out, not timed out).
+  if (!(await ctx.oidc.sessionIsLive(user.userId, user.sessionId))) {
+    await ctx.refresh.revokeFamily(found.family.id, 'session-ended')
+    return fail('session')
+  }
   const result = await ctx.refresh.rotate(found, client.clientId)
   if (!result.ok) {
     if (result.reason === 'reuse') {
