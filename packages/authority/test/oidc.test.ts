@@ -63,6 +63,10 @@ describe('OpenID Connect with openid-client as the relying party', () => {
       authorization_response_iss_parameter_supported: true,
       scopes_supported: ['openid', 'email', 'profile', 'offline_access'],
     })
+    // Public clients ("none") may use the token and revocation endpoints, never introspection.
+    expect(metadata.token_endpoint_auth_methods_supported).toContain('none')
+    expect(metadata.revocation_endpoint_auth_methods_supported).toContain('none')
+    expect(metadata.introspection_endpoint_auth_methods_supported).not.toContain('none')
     expect(metadata.claims_supported).toEqual(
       expect.arrayContaining(['sub', 'email', 'auth_time', 'amr', 'nonce']),
     )

@@ -26,7 +26,8 @@ export function buildMetadata(ctx: AuthorityContext): Record<string, unknown> {
     scopes_supported: [...OIDC_SCOPES],
     token_endpoint_auth_methods_supported: [...AUTH_METHODS],
     token_endpoint_auth_signing_alg_values_supported: [...ALLOWED_ALGORITHMS],
-    introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    // Public clients may revoke their own tokens (RFC 7009 §2.1) but not introspect.
+    introspection_endpoint_auth_methods_supported: AUTH_METHODS.filter((method) => method !== 'none'),
     revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
     // RFC 9068 §2.1 access tokens are signed with the configured algorithm.
     access_token_signing_alg_values_supported: [ctx.config.signingAlg],

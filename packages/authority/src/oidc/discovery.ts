@@ -14,8 +14,9 @@ export function buildOpenIdConfiguration(ctx: AuthorityContext): Record<string, 
     userinfo_endpoint: url(PATHS.userinfo),
     end_session_endpoint: url(PATHS.endSession),
     subject_types_supported: ['public'],
-    // The signing keys rotate but keep one algorithm (the signingAlg setting).
-    id_token_signing_alg_values_supported: [ctx.config.signingAlg],
+    // The configured algorithm, and any other that a published key (say, from before a change of
+    // signingAlg) may still be signing or verifying with.
+    id_token_signing_alg_values_supported: [...new Set([ctx.config.signingAlg, ...ctx.keys.ring.algorithms])],
     claims_supported: [...CLAIMS_SUPPORTED],
     claims_parameter_supported: false,
     request_parameter_supported: false,
@@ -26,8 +27,12 @@ export function buildOpenIdConfiguration(ctx: AuthorityContext): Record<string, 
 }
 
 export function registerDiscovery(app: FastifyInstance, ctx: AuthorityContext): void {
-  const body = JSON.stringify(buildOpenIdConfiguration(ctx))
+  // Rebuilt only when the key set changes (its algorithms are part of the document).
+  let cached: { fingerprint: string; body: string } | undefined
   app.get(PATHS.openidConfiguration, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=3600').type('application/json').send(body)
+    const fingerprint = ctx.keys.ring.fingerprint
+    if (cached?.fingerprint !== fingerprint)
+      cached = { fingerprint, body: JSON.stringify(buildOpenIdConfiguration(ctx)) }
+    reply.header('cache-control', 'public, max-age=3600').type('application/json').send(cached.body)
   })
 }

@@ -26,7 +26,6 @@ export const CLAIMS_SUPPORTED = [
   'auth_time',
   'nonce',
   'amr',
-  'azp',
   'at_hash',
   'email',
   'email_verified',
