@@ -28,6 +28,7 @@ import { registerDiscovery } from './oidc/discovery.js'
 import { OidcService } from './oidc/oidc-service.js'
 import { registerOidcPages } from './oidc/routes.js'
 import { registerUserinfo } from './oidc/userinfo.js'
+import { sendErrorPage } from './pages/error-page.js'
 import { registerPages } from './pages/routes.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
 import { cookieNames } from './sessions/cookies.js'
@@ -202,8 +203,16 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       const { status, headers, body } = sendError(error, app.log)
       reply.code(status).headers(headers).header('cache-control', 'no-store').send(body)
     })
-    app.setNotFoundHandler((_request, reply) => {
-      reply.code(404).send({ error: 'invalid_request', error_description: 'no such endpoint' })
+    app.setNotFoundHandler((request, reply) => {
+      // A person who mistyped a page address gets a page; API clients keep the standard error body.
+      if (request.method === 'GET' && request.headers.accept?.includes('text/html')) {
+        return sendErrorPage(reply, 404, {
+          title: 'Page not found',
+          message: 'There is no page at this address.',
+          code: 'not_found',
+        })
+      }
+      return reply.code(404).send({ error: 'invalid_request', error_description: 'no such endpoint' })
     })
     registerMetadata(app, context)
     registerDiscovery(app, context)

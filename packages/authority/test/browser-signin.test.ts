@@ -69,7 +69,8 @@ afterAll(async () => {
   if (!process.env.TESSERA_UPDATE_SCREENSHOTS) rmSync(SCREENSHOTS, { recursive: true, force: true })
 })
 
-describe('sign-in in a real browser (Chromium)', () => {
+// Starting Chromium takes seconds, many more on a loaded machine.
+describe('sign-in in a real browser (Chromium)', { timeout: 120_000 }, () => {
   it('by typed code: sign-in page → code page → account page, then sign out everywhere', async () => {
     const browser = await openBrowser()
     try {

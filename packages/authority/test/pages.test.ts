@@ -46,6 +46,7 @@ describe('return_to', () => {
     ['/a\u0000', '/account'],
     ['', '/account'],
     [`/${'a'.repeat(2048)}`, '/account'],
+    [`/a${' '.repeat(1000)}b`, '/account'],
   ])('%j → %j', (input, expected) => {
     expect(safeReturnTo(input)).toBe(expected)
   })
@@ -143,6 +144,15 @@ describe('pages over HTTP', () => {
     const landing = await client.get('/')
     expect(landing.text).toContain(`<code>${running.url}</code>`)
     expect(landing.text).toContain('Sign in or create an account')
+  })
+
+  it('answers an unknown page with a 404 page for browsers, the JSON error body for API clients', async () => {
+    const page = await new WebClient(running.url).get('/no-such-page', { accept: 'text/html,*/*' })
+    expect(page.status).toBe(404)
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    const api = await fetch(`${running.url}/no-such-page`)
+    expect(api.status).toBe(404)
+    expect(await api.json()).toEqual({ error: 'invalid_request', error_description: 'no such endpoint' })
   })
 
   it('sends the signed-out /account to sign-in with return_to', async () => {

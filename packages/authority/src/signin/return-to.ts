@@ -19,7 +19,9 @@ export function safeReturnTo(value: unknown): string {
   try {
     const resolved = new URL(value, 'http://origin.invalid')
     if (resolved.origin !== 'http://origin.invalid') return DEFAULT_RETURN_TO
-    return `${resolved.pathname}${resolved.search}${resolved.hash}`
+    // Resolving percent-encodes what needed it, which can lengthen the path past the limit.
+    const path = `${resolved.pathname}${resolved.search}${resolved.hash}`
+    return path.length > MAX_RETURN_TO ? DEFAULT_RETURN_TO : path
   } catch {
     return DEFAULT_RETURN_TO
   }

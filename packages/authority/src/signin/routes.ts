@@ -188,7 +188,7 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
     const counted = await ctx.storage.countCodeAttempt(flow.id, now, MAX_CODE_ATTEMPTS)
     if (counted === undefined || !ctx.signin.proofs.codeMatches(code, counted.codeHash)) {
       const left = counted === undefined ? 0 : MAX_CODE_ATTEMPTS - counted.attempts
-      ctx.audit.record('signin.code_failed', flow.email, { attempts_left: left })
+      ctx.audit.record('signin.code_failed', 'signin', { email: flow.email, attempts_left: left })
       return retry(
         400,
         left > 0

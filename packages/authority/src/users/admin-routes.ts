@@ -17,8 +17,13 @@ function listQuery(raw: unknown): { email: string | undefined; limit: number; af
       throw new OAuthError('invalid_request', `unknown query parameter "${name}"`)
   }
   const { email, limit, after } = query
-  if (email !== undefined && (typeof email !== 'string' || email.length > 254))
-    throw new OAuthError('invalid_request', '"email" must be text of at most 254 characters')
+  // Printable text only: a NUL or other control character never matches an address, and PostgreSQL
+  // refuses NUL in text outright.
+  if (
+    email !== undefined &&
+    (typeof email !== 'string' || email.length > 254 || !/^[\x20-\x7e]*$/.test(email))
+  )
+    throw new OAuthError('invalid_request', '"email" must be printable text of at most 254 characters')
   if (after !== undefined && typeof after !== 'string')
     throw new OAuthError('invalid_request', '"after" must be a user id')
   let size = 50
