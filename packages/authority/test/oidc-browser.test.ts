@@ -186,7 +186,7 @@ describe('OpenID Connect in a real browser', () => {
     await page.goto(`${rpBase}/refresh`)
     expect(await page.textContent('body')).toContain('relying party failed')
     await page.close()
-  })
+  }, 90_000)
 
   it('signs in by magic link, and a remembered consent goes straight back to the app', async () => {
     await browser.clearCookies()
@@ -202,5 +202,5 @@ describe('OpenID Connect in a real browser', () => {
     expect(await page.textContent('body')).toBe(`Signed in as ${email}`)
     expect(events.at(-1)).toBe('signed-in amr=email')
     await page.close()
-  })
+  }, 90_000)
 })
