@@ -87,7 +87,8 @@ describe('hostile input never yields a 5xx', () => {
       }
     }
     expect(requests).toBe(paths.length * types.length * bodies.length * credentials.length)
-  })
+  }, 120_000)
+
   it('answers odd device-admin requests and device grants with 4xx, never 5xx', async () => {
     const fleet = await registerClient(server.url, {
       grant_types: ['urn:ietf:params:oauth:grant-type:jwt-bearer'],
