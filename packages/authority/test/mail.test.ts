@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { simpleParser } from 'mailparser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -57,8 +57,10 @@ describe('development mode (no TESSERA_SMTP_URL)', () => {
       await askForCode(new WebClient(running.url), 'dev@example.com')
       const outbox = join(dir.path, 'outbox')
       let files: string[] = []
-      for (let i = 0; i < 50 && files.length === 0; i++) {
+      // The mail is written after the answer; wait for it (the folder appears with the first message).
+      for (let i = 0; i < 200 && files.length === 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 50))
+        if (!existsSync(outbox)) continue
         files = readdirSync(outbox, { withFileTypes: true })
           .filter((e) => e.isFile())
           .map((e) => e.name)
