@@ -126,6 +126,23 @@ describe('send rate limits', () => {
   })
 })
 
+describe('per-address request limit', () => {
+  it("applies the OAuth endpoints' per-address limit to the forms: a 429 page with Retry-After", async () => {
+    await withAuthority({ rateLimitPerAddress: 3 }, async (running) => {
+      const client = new WebClient(running.url)
+      const statuses: number[] = []
+      let last: Awaited<ReturnType<WebClient['post']>> | undefined
+      for (let i = 0; i < 4; i++) {
+        last = await client.post('/signin', { email: 'flood@example.com' })
+        statuses.push(last.status)
+      }
+      expect(statuses).toEqual([403, 403, 403, 429])
+      expect(errorCodeOf(last?.text ?? '')).toBe('too_many_requests')
+      expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0)
+    })
+  })
+})
+
 describe('bad input on every page form: a 4xx page, never a 500', () => {
   it('refuses malformed, repeated, oversize and mistyped bodies', async () => {
     await withAuthority({}, async (running) => {

@@ -1,12 +1,12 @@
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
-import type { AuthorityContext } from '../lib/context.js'
 import type { FormBody } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { verifierMatches } from '../oidc/pkce.js'
 import { issueUserTokens } from '../oidc/user-tokens.js'
 import type { AuthorizationCodeRecord, CodeIssue } from '../storage/types.js'
 import { requireGrantType } from './device-token.js'
-import type { TokenResponse } from './grant-types.js'
+import type { TokenResponse } from './types.js'
 
 const refused = (description: string): never => {
   throw new OAuthError('invalid_grant', description)

@@ -1,6 +1,7 @@
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
-import type { AuthorityContext } from '../lib/context.js'
 import type { FormBody } from '../lib/form-body.js'
+import { isClientId } from '../lib/identifiers.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { PageError } from '../pages/page-error.js'
 import { checkCodeChallenge } from './pkce.js'
@@ -10,7 +11,6 @@ import { requestedScopes } from './scopes.js'
 /** Limits that keep a whole request inside a sign-in `return_to` (2048 characters). */
 const MAX_STATE = 512
 const MAX_NONCE = 255
-const CLIENT_ID_SHAPE = /^[A-Za-z0-9_-]{1,100}$/
 
 /** The error codes an authorization response may carry (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6). */
 export type AuthorizationErrorCode =
@@ -57,7 +57,7 @@ export interface AuthorizationRequest extends TrustedTarget {
  */
 export async function trustTarget(ctx: AuthorityContext, params: FormBody): Promise<TrustedTarget> {
   const clientId = params.client_id
-  const client = clientId && CLIENT_ID_SHAPE.test(clientId) ? await ctx.clients.find(clientId) : undefined
+  const client = clientId && isClientId(clientId) ? await ctx.clients.find(clientId) : undefined
   if (!client || client.disabled || !client.metadata.grant_types.includes('authorization_code'))
     throw new PageError(
       'bad_request',

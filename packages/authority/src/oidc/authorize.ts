@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type AuthorityContext, PATHS } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { type FormBody, formOf, parseForm } from '../lib/form-body.js'
+import { PATHS } from '../lib/paths.js'
 import { PageError } from '../pages/page-error.js'
 import { checkCsrf } from '../sessions/csrf.js'
 import { readSignedIn, type SignedIn } from '../sessions/read-session.js'

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import type { FormBody } from '../lib/form-body.js'
 import { html } from '../pages/html.js'
 import { renderPage } from '../pages/layout.js'

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { formOf } from '../lib/form-body.js'
+import { isClientId } from '../lib/identifiers.js'
 import { html, type SafeHtml } from '../pages/html.js'
 import { PageError } from '../pages/page-error.js'
 import { checkCsrf } from '../sessions/csrf.js'
@@ -71,7 +72,8 @@ export function registerConsentRevocation(app: FastifyInstance, ctx: AuthorityCo
     if (!signedIn) throw new PageError('forbidden', 'Your session has ended. Sign in again.')
     checkCsrf(request, signedIn.session.csrfToken)
     const clientId = form.client_id
-    if (!clientId || clientId.length > 100) throw new PageError('bad_request', 'No app was named.')
+    // Shape first: a NUL or junk never reaches a query (PostgreSQL refuses NUL in text).
+    if (!isClientId(clientId)) throw new PageError('bad_request', 'No app was named.')
     const userId = signedIn.user.id
     if (await ctx.storage.deleteConsent(userId, clientId)) {
       const families = await ctx.storage.revokeRefreshFamiliesOf(

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import { buildMetadata } from '../endpoints/metadata.js'
-import { type AuthorityContext, endpointUrl, PATHS } from '../lib/context.js'
+import { endpointUrl, PATHS } from '../lib/paths.js'
 import { CLAIMS_SUPPORTED } from './scopes.js'
 
 /**

@@ -1,9 +1,11 @@
 import { createJWTVerifier, isJOSEError, JOSEError, unsafeDecodeJWT } from '@tessera/jose'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
 import { ALLOWED_ALGORITHMS } from '../config/parsers.js'
-import { type AuthorityContext, PATHS } from '../lib/context.js'
 import { type FormBody, formOf, parseForm } from '../lib/form-body.js'
+import { isClientId } from '../lib/identifiers.js'
+import { PATHS } from '../lib/paths.js'
 import { html } from '../pages/html.js'
 import { renderPage } from '../pages/layout.js'
 import { PageError } from '../pages/page-error.js'
@@ -14,7 +16,6 @@ import { signedOutReply } from '../sessions/sign-out.js'
 import { matchesRegistered } from './redirect-uris.js'
 
 const CONFIRM_PATH = `${PATHS.endSession}/confirm`
-const CLIENT_ID_SHAPE = /^[A-Za-z0-9_-]{1,100}$/
 const MAX_STATE = 512
 
 /** Where the logout ends: the registered post-logout URI with `state`, or our own signed-out page. */
@@ -84,8 +85,7 @@ async function logoutTarget(ctx: AuthorityContext, params: FormBody): Promise<Lo
   if (named !== undefined && hinted !== undefined && named !== hinted)
     refuse('The sign-out request names two different applications.')
   const clientId = hinted ?? named
-  const client =
-    clientId !== undefined && CLIENT_ID_SHAPE.test(clientId) ? await ctx.clients.find(clientId) : undefined
+  const client = clientId !== undefined && isClientId(clientId) ? await ctx.clients.find(clientId) : undefined
   if (clientId !== undefined && (!client || client.disabled))
     refuse('The application is not registered with this server.')
   const uri = params.post_logout_redirect_uri

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
 import type { SigningKey } from '../keys/key-ring.js'
-import type { AuthorityContext } from '../lib/context.js'
 
 /** OIDC Core §3.1.3.6: at_hash uses the hash of the signature algorithm (SHA-512 for EdDSA). */
 function hashFor(alg: string): string {

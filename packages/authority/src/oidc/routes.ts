@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { usePageErrors } from '../pages/error-page.js'
 import { PAGE_BODY_LIMIT } from '../pages/routes.js'
 import { registerAuthorize } from './authorize.js'

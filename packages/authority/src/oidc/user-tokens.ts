@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
-import type { TokenResponse } from '../grants/grant-types.js'
-import type { AuthorityContext } from '../lib/context.js'
+import type { TokenResponse } from '../grants/types.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { mintIdToken } from './id-token.js'
 

@@ -1,8 +1,9 @@
 import type { JWTPayload } from '@tessera/jose'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import { createAccessTokenVerifier } from '../keys/access-token-verifier.js'
-import { type AuthorityContext, PATHS } from '../lib/context.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { PATHS } from '../lib/paths.js'
 import type { OidcUser } from './oidc-service.js'
 
 /** RFC 6750 §3: every failure carries a Bearer challenge naming the error. */

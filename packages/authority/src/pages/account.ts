@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { renderConnectedApps } from '../oidc/consents.js'
 import { deviceLabel } from '../sessions/device-label.js'
 import { readSignedIn, type SignedIn } from '../sessions/read-session.js'

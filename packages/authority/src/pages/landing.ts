@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
-import { PATHS } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
+import { PATHS } from '../lib/paths.js'
 import { readSignedIn } from '../sessions/read-session.js'
 import { html } from './html.js'
 import { developmentBanner, renderPage } from './layout.js'

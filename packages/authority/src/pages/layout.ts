@@ -1,4 +1,4 @@
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { html, type SafeHtml } from './html.js'
 
 export const STYLESHEET_PATH = '/assets/tessera.css'

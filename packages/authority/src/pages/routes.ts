@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
+import { takeOrRefuse } from '../lib/rate-limit.js'
 import { registerSessionRoutes } from '../sessions/routes.js'
 import { registerSignIn } from '../signin/routes.js'
 import { registerAccount } from './account.js'
@@ -19,6 +20,15 @@ export const PAGE_BODY_LIMIT = 8192
 export function registerPages(app: FastifyInstance, ctx: AuthorityContext): void {
   app.register(async (scope) => {
     usePageErrors(scope)
+    // The per-address limit of the OAuth endpoints covers the forms too, before any body is read.
+    scope.addHook('onRequest', async (request) => {
+      if (request.method === 'POST')
+        takeOrRefuse(
+          ctx.limits.perAddress,
+          request.ip,
+          'Too many requests from your network. Wait a moment and try again.',
+        )
+    })
     scope.addHook('onRoute', (route) => {
       route.bodyLimit = Math.min(route.bodyLimit ?? PAGE_BODY_LIMIT, PAGE_BODY_LIMIT)
     })

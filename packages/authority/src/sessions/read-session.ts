@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import type { UserRecord } from '../storage/types.js'
 import type { BrowserSession } from './browser-session.js'
 import { readCookie } from './cookies.js'

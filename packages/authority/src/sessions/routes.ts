@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { formOf } from '../lib/form-body.js'
+import { isSessionId } from '../lib/identifiers.js'
 import { PageError } from '../pages/page-error.js'
 import { checkCsrf } from './csrf.js'
 import { readSignedIn } from './read-session.js'
 import { signedOutReply } from './sign-out.js'
-
-const SESSION_ID_SHAPE = /^ses_[A-Za-z0-9_-]{22}$/
 
 /**
  * Ending sessions from the pages: `POST /signout` (this browser), `POST /account/sessions/end`
@@ -32,8 +31,7 @@ export function registerSessionRoutes(scope: FastifyInstance, ctx: AuthorityCont
     if (signedIn === null) return reply.code(303).header('location', '/signin?return_to=/account').send()
     checkCsrf(request, signedIn.session.csrfToken)
     const id = form.session_id
-    if (typeof id !== 'string' || !SESSION_ID_SHAPE.test(id))
-      throw new PageError('bad_request', 'That is not one of your sessions.')
+    if (!isSessionId(id)) throw new PageError('bad_request', 'That is not one of your sessions.')
     // Only the user's own: someone else's session id matches no row of theirs and ends nothing.
     if (!(await ctx.sessions.end(id, signedIn.user.id)))
       throw new PageError('not_found', 'That session has already ended.', { title: 'Session not found' })

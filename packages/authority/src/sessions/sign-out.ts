@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { clearCookie } from './cookies.js'
 
 /**

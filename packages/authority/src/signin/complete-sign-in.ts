@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { PageError } from '../pages/page-error.js'
 import { clearCookie, readCookie, setCookie } from '../sessions/cookies.js'
 import type { SignInFlowRecord } from '../storage/types.js'

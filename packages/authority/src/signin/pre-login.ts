@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { readCookie, setCookie } from '../sessions/cookies.js'
 
 /** How long a browser may take from opening the sign-in page to typing the code. */

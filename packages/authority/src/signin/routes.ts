@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import { signInMessage } from '../email/sign-in-message.js'
-import type { AuthorityContext } from '../lib/context.js'
 import { formOf } from '../lib/form-body.js'
 import type { html } from '../pages/html.js'
 import { developmentBanner, renderPage } from '../pages/layout.js'

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { killSwitch } from '../refresh/refresh-endpoints.js'
 import type { UserQuery } from '../storage/types.js'

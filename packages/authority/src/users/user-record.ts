@@ -1,9 +1,8 @@
 import type { UserRecord } from '../storage/types.js'
 
-export type { UserRecord, UserStatus } from '../storage/types.js'
-
 /** 128 random bits after a fixed prefix: opaque, unguessable, and the `sub` of the user's tokens. */
-export const USER_ID_SHAPE = /^usr_[A-Za-z0-9_-]{22}$/
+export { USER_ID as USER_ID_SHAPE } from '../lib/identifiers.js'
+export type { UserRecord, UserStatus } from '../storage/types.js'
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 

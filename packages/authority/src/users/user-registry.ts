@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Clock } from '../lib/clock.js'
+import { isUserId } from '../lib/identifiers.js'
 import type { Storage, UserQuery, UserRecord, UserStatus } from '../storage/types.js'
-import { USER_ID_SHAPE } from './user-record.js'
 
 /**
  * The people who sign in. Sign-up is sign-in: the first proven email creates the user, unless open
@@ -20,7 +20,7 @@ export class UserRegistry {
 
   /** Undefined for an unknown id, including any string that is not shaped like one of ours. */
   async find(id: string): Promise<UserRecord | undefined> {
-    if (!USER_ID_SHAPE.test(id)) return undefined
+    if (!isUserId(id)) return undefined
     return this.#storage.findUser(id)
   }
 
@@ -66,12 +66,12 @@ export class UserRegistry {
   }
 
   async setStatus(id: string, status: UserStatus): Promise<UserRecord | undefined> {
-    if (!USER_ID_SHAPE.test(id)) return undefined
+    if (!isUserId(id)) return undefined
     return this.#storage.updateUser(id, { status })
   }
 
   async remove(id: string): Promise<boolean> {
-    if (!USER_ID_SHAPE.test(id)) return false
+    if (!isUserId(id)) return false
     return this.#storage.deleteUser(id)
   }
 }

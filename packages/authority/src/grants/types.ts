@@ -1,5 +1,5 @@
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
-import type { AuthorityContext } from '../lib/context.js'
 import type { FormBody } from '../lib/form-body.js'
 
 export interface TokenResponse {

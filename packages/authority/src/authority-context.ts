@@ -1,0 +1,46 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { ClientAuthContext } from './clients/authenticate-client.js'
+import type { ClientRegistry } from './clients/client-registry.js'
+import type { AuthorityConfig } from './config/load-config.js'
+import type { DeviceRegistry } from './devices/device-registry.js'
+import type { Mailer } from './email/mailer.js'
+import type { KeyManager } from './keys/key-manager.js'
+import type { AuditLog } from './lib/audit.js'
+import type { Clock } from './lib/clock.js'
+import type { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
+import type { OidcService } from './oidc/oidc-service.js'
+import type { RefreshTokens } from './refresh/refresh-tokens.js'
+import type { CookieNames } from './sessions/cookies.js'
+import type { BrowserSessions } from './sessions/session-store.js'
+import type { EmailProofs } from './signin/email-proof.js'
+import type { SendLimits } from './signin/send-limits.js'
+import type { Storage } from './storage/types.js'
+import type { UserRegistry } from './users/user-registry.js'
+
+/**
+ * Everything an endpoint may use; assembled once by createAuthority (server.ts). It lives beside
+ * server.ts rather than in lib/, because it names every concept's machinery and lib/ depends on none.
+ */
+export interface AuthorityContext {
+  readonly config: AuthorityConfig
+  readonly clock: Clock
+  readonly storage: Storage
+  readonly keys: KeyManager
+  readonly clients: ClientRegistry
+  readonly clientAuth: ClientAuthContext
+  readonly audit: AuditLog
+  readonly log: FastifyBaseLogger
+  readonly adminToken: string
+  readonly limits: { readonly perClient: RateLimiter; readonly perAddress: RateLimiter }
+  readonly devices: DeviceRegistry
+  readonly refresh: RefreshTokens
+  readonly deviceFailures: DeviceFailureLimits
+  /** People, their browser sessions and the email sign-in (issue 12). */
+  readonly users: UserRegistry
+  readonly sessions: BrowserSessions
+  readonly cookies: CookieNames
+  readonly mailer: Mailer
+  readonly signin: { readonly proofs: EmailProofs; readonly sendLimits: SendLimits }
+  /** OpenID Connect for apps: authorization codes and the user facts grants need. */
+  readonly oidc: OidcService
+}
