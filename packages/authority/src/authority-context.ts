@@ -8,6 +8,7 @@ import type { KeyManager } from './keys/key-manager.js'
 import type { AuditLog } from './lib/audit.js'
 import type { Clock } from './lib/clock.js'
 import type { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
+import type { OidcService } from './oidc/oidc-service.js'
 import type { RefreshTokens } from './refresh/refresh-tokens.js'
 import type { CookieNames } from './sessions/cookies.js'
 import type { BrowserSessions } from './sessions/session-store.js'
@@ -40,4 +41,6 @@ export interface AuthorityContext {
   readonly cookies: CookieNames
   readonly mailer: Mailer
   readonly signin: { readonly proofs: EmailProofs; readonly sendLimits: SendLimits }
+  /** OpenID Connect for apps: authorization codes and the user facts grants need. */
+  readonly oidc: OidcService
 }

@@ -30,6 +30,11 @@ import { endpointUrl, PATHS } from './lib/paths.js'
 import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import { requestLogView } from './lib/request-log.js'
+import { AuthorizationCodes } from './oidc/authorization-codes.js'
+import { registerDiscovery } from './oidc/discovery.js'
+import { OidcService } from './oidc/oidc-service.js'
+import { registerOidcPages } from './oidc/routes.js'
+import { registerUserinfo } from './oidc/userinfo.js'
 import { sendErrorPage } from './pages/error-page.js'
 import { registerPages } from './pages/routes.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
@@ -188,6 +193,18 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       dataDir: config.dataDir,
       ...(config.logLevel === 'silent' ? { print: () => {} } : {}),
     })
+    // Authorization codes are hashed under their own derived key, like refresh tokens.
+    const codes = new AuthorizationCodes(
+      storage,
+      clock,
+      derive('tessera authorization code hmac'),
+      config.authorizationCodeLifetime * 1000,
+    )
+    const users = new UserRegistry(storage, clock, { openSignup: config.openSignup })
+    const sessions = new BrowserSessions(storage, clock, derive('tessera browser session hmac'), {
+      idleTimeout: config.sessionIdleTimeout * 1000,
+      lifetime: config.sessionLifetime * 1000,
+    })
     const context: AuthorityContext = {
       config,
       clock,
@@ -202,11 +219,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       devices: new DeviceRegistry(storage, clock),
       refresh,
       deviceFailures: new DeviceFailureLimits(config.deviceFailureLimit),
-      users: new UserRegistry(storage, clock, { openSignup: config.openSignup }),
-      sessions: new BrowserSessions(storage, clock, derive('tessera browser session hmac'), {
-        idleTimeout: config.sessionIdleTimeout * 1000,
-        lifetime: config.sessionLifetime * 1000,
-      }),
+      users,
+      sessions,
       cookies: cookieNames(config.issuer),
       mailer,
       signin: {
@@ -215,6 +229,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
           clock.now(),
         ),
       },
+      oidc: new OidcService(codes, users, sessions, () => clock.now()),
     }
     await keys.start()
     audit.start()
@@ -249,6 +264,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       return reply.code(404).send({ error: 'invalid_request', error_description: 'no such endpoint' })
     })
     registerMetadata(app, context)
+    registerDiscovery(app, context)
+    registerUserinfo(app, context)
     registerJwks(app, context)
     registerToken(app, context)
     registerIntrospection(app, context)
@@ -257,6 +274,11 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     registerRegistration(app, context)
     registerAdmin(app, context)
     registerPages(app, context)
+    registerOidcPages(app, context)
+    // Ending a browser session revokes the refresh families issued under it (offline_access).
+    context.sessions.onEnd(async (sessionIds) => {
+      for (const id of sessionIds) await refresh.revokeBySession(id)
+    })
 
     let closed = false
     return {

@@ -17,6 +17,8 @@ describe('README: Sign in with Tessera', () => {
       'emailFrom',
       'signinSendLimitAddress',
       'signinSendLimitIp',
+      'authorizationCodeLifetime',
+      'idTokenLifetime',
     ])
     for (const [, name, env] of rows) {
       expect(SETTINGS[name as keyof typeof SETTINGS].env).toBe(env)

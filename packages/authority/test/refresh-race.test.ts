@@ -37,7 +37,7 @@ describe('refresh race across two processes on one PostgreSQL', () => {
 
   beforeAll(async () => {
     server = await buildServer()
-  })
+  }, 120_000)
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop()))
     server?.remove()

@@ -150,5 +150,5 @@ describe('two instances on one PostgreSQL database', () => {
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     expect((await issue(b, client)).kid).not.toBe(compromised)
-  })
+  }, 90_000)
 })

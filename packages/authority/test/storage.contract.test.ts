@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStorage } from '../src/storage/create-storage.js'
-import type { KeyRecord, RefreshFamilyRecord, RefreshTokenRecord, Storage } from '../src/storage/types.js'
+import type {
+  AuthorizationCodeRecord,
+  KeyRecord,
+  RefreshFamilyRecord,
+  RefreshTokenRecord,
+  Storage,
+} from '../src/storage/types.js'
 import { createDatabase } from './helpers/postgres.js'
 
 const key = (kid: string, state: KeyRecord['state'], createdAt = 1000): KeyRecord => ({
@@ -276,6 +282,99 @@ describe.each(dialects)('storage contract: %s', (_name, databaseUrl) => {
     await storage.purgeExpired(9_500_000)
     expect(await storage.latestCutoff([['device', 'device-1']])).toBeUndefined()
     expect(await storage.listRefreshFamilies('device-1')).toEqual([])
+  })
+
+  it('consumes an authorization code once; a replay learns what the first exchange issued', async () => {
+    const code = (hash: string, expiresAt = 100_000): AuthorizationCodeRecord => ({
+      hash,
+      clientId: 'app-1',
+      userId: 'usr_1',
+      sessionId: 'ses_1',
+      redirectUri: 'https://app.example/cb',
+      scope: 'openid email',
+      nonce: 'n-1',
+      codeChallenge: 'c'.repeat(43),
+      authTime: 1,
+      amr: ['otp', 'email'],
+      createdAt: 1000,
+      expiresAt,
+      consumedAt: null,
+    })
+    await storage.insertAuthorizationCode(code('code-a'))
+    await storage.insertAuthorizationCode(code('code-b', 2000))
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () => storage.consumeAuthorizationCode('code-a', 1500)),
+    )
+    const consumed = outcomes.filter((o) => o.outcome === 'consumed')
+    expect(consumed).toEqual([{ outcome: 'consumed', code: { ...code('code-a'), consumedAt: 1500 } }])
+    expect(outcomes.filter((o) => o.outcome === 'replayed')).toHaveLength(4)
+    // A replay before the first exchange recorded its tokens: that exchange must not hand them out.
+    expect(
+      await storage.recordCodeIssue('code-a', {
+        accessJti: 'j1',
+        accessExpiresAt: 9000,
+        refreshFamilyId: 'f1',
+      }),
+    ).toBe(false)
+    expect(await storage.consumeAuthorizationCode('code-a', 1600)).toEqual({
+      outcome: 'replayed',
+      code: { ...code('code-a'), consumedAt: 1500 },
+      issued: { accessJti: 'j1', accessExpiresAt: 9000, refreshFamilyId: 'f1' },
+    })
+    expect(await storage.consumeAuthorizationCode('code-b', 2000)).toEqual({ outcome: 'expired' })
+    expect(await storage.consumeAuthorizationCode('nope', 1000)).toEqual({ outcome: 'unknown' })
+    await storage.insertAuthorizationCode(code('code-c'))
+    await storage.consumeAuthorizationCode('code-c', 1500)
+    expect(
+      await storage.recordCodeIssue('code-c', {
+        accessJti: 'j2',
+        accessExpiresAt: 9000,
+        refreshFamilyId: null,
+      }),
+    ).toBe(true)
+    // Kept a day past expiry so late replays still revoke; then purged.
+    await storage.purgeExpired(100_000 + 86_400_000 + 1)
+    expect(await storage.consumeAuthorizationCode('code-c', 1700)).toEqual({ outcome: 'unknown' })
+  })
+
+  it('remembers, widens, lists and deletes consents per user and client', async () => {
+    await storage.upsertConsent({ userId: 'usr_c', clientId: 'app-2', scope: 'openid', grantedAt: 10 })
+    await storage.upsertConsent({ userId: 'usr_c', clientId: 'app-1', scope: 'openid', grantedAt: 20 })
+    await storage.upsertConsent({ userId: 'usr_c', clientId: 'app-2', scope: 'openid email', grantedAt: 30 })
+    await storage.upsertConsent({ userId: 'usr_other', clientId: 'app-2', scope: 'openid', grantedAt: 5 })
+    expect(await storage.findConsent('usr_c', 'app-2')).toEqual({
+      userId: 'usr_c',
+      clientId: 'app-2',
+      scope: 'openid email',
+      grantedAt: 30,
+    })
+    expect((await storage.listConsents('usr_c')).map((c) => c.clientId)).toEqual(['app-1', 'app-2'])
+    expect(await storage.deleteConsent('usr_c', 'app-2')).toBe(true)
+    expect(await storage.deleteConsent('usr_c', 'app-2')).toBe(false)
+    expect(await storage.findConsent('usr_c', 'app-2')).toBeUndefined()
+    expect(await storage.findConsent('usr_other', 'app-2')).toBeDefined()
+  })
+
+  it("keeps a user family's grant, and revokes by session, by user and client, and by subject", async () => {
+    const userFamily = (id: string, sessionId: string, clientId = 'app-1'): RefreshFamilyRecord => ({
+      ...family(id),
+      clientId,
+      deviceId: '',
+      user: { userId: 'usr_r', sessionId, scope: 'openid offline_access', authTime: 77, amr: ['email'] },
+    })
+    await storage.insertRefreshFamily(userFamily('uf-1', 'ses_a'), token('uh-1', 'uf-1', null))
+    await storage.insertRefreshFamily(userFamily('uf-2', 'ses_a', 'app-2'), token('uh-2', 'uf-2', null))
+    await storage.insertRefreshFamily(userFamily('uf-3', 'ses_b'), token('uh-3', 'uf-3', null))
+    await storage.insertRefreshFamily(userFamily('uf-4', 'ses_c'), token('uh-4', 'uf-4', null))
+    expect((await storage.findRefreshToken('uh-1'))?.family).toEqual(userFamily('uf-1', 'ses_a'))
+    expect(await storage.revokeRefreshFamiliesBySession('ses_a', 5000, 'session-ended')).toBe(2)
+    expect(await storage.revokeRefreshFamiliesBySession('ses_a', 5000, 'session-ended')).toBe(0)
+    expect((await storage.findRefreshToken('uh-2'))?.family.revokeReason).toBe('session-ended')
+    expect(await storage.revokeRefreshFamiliesOf('usr_r', 'app-1', 5000, 'consent-revoked')).toBe(2)
+    expect((await storage.findRefreshToken('uh-3'))?.family.revokeReason).toBe('consent-revoked')
+    await storage.insertRefreshFamily(userFamily('uf-5', 'ses_d', 'app-3'), token('uh-5', 'uf-5', null))
+    expect(await storage.revokeIssuedBefore('subject', 'usr_r', 6000, 9_000_000)).toBe(1)
+    expect((await storage.findRefreshToken('uh-5'))?.family.revokeReason).toBe('kill-switch:subject')
   })
 
   it('never moves a kill-switch cut-off backwards (issue 11 item 8)', async () => {

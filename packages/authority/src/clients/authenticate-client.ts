@@ -59,8 +59,15 @@ function decodeBasic(header: string): { clientId: string; secret: string } | und
   }
 }
 
-/** Exactly one authentication method per request (RFC 6749 §2.3). */
-function presentedCredentials(authorization: string | undefined, form: FormBody): Presented {
+/**
+ * Exactly one authentication method per request (RFC 6749 §2.3); a bare `client_id` is a public
+ * client identifying itself (§2.1, RFC 7591 `none`), accepted only where the caller allows it.
+ */
+function presentedCredentials(
+  authorization: string | undefined,
+  form: FormBody,
+  allowPublic: boolean,
+): Presented {
   const found: Presented[] = []
   if (authorization !== undefined) {
     const basic = decodeBasic(authorization)
@@ -86,8 +93,8 @@ function presentedCredentials(authorization: string | undefined, form: FormBody)
     if (typeof iss !== 'string') failed('the client assertion has no "iss"', false)
     found.push({ method: 'private_key_jwt', clientId: iss, assertion: form.client_assertion })
   }
-  // RFC 6749 §2.3, §3.2.1: a public client sends only its client_id.
-  if (found.length === 0 && form.client_id) found.push({ method: 'none', clientId: form.client_id })
+  if (found.length === 0 && allowPublic && form.client_id)
+    found.push({ method: 'none', clientId: form.client_id })
   if (found.length === 0) failed('client authentication is required', false)
   if (found.length > 1)
     throw new OAuthError('invalid_request', 'use exactly one client authentication method')
@@ -141,8 +148,9 @@ async function verifyAssertion(client: Client, assertion: string, context: Clien
 }
 
 /**
- * Authenticates the client of a token, introspection or revocation request, or throws invalid_client.
- * Public clients (`none`) are identified, not authenticated: only endpoints that allow them say so.
+ * Authenticates the client of a token, introspection or revocation request, or throws
+ * invalid_client. `allowPublic` admits public clients by their client_id alone (token and revocation
+ * endpoints); a confidential client naming only its client_id is still refused.
  */
 export async function authenticateClient(
   authorization: string | undefined,
@@ -150,10 +158,7 @@ export async function authenticateClient(
   context: ClientAuthContext,
   options: { allowPublic?: boolean } = {},
 ): Promise<Client> {
-  const presented = presentedCredentials(authorization, form)
-  if (presented.method === 'none' && options.allowPublic !== true) {
-    failed('client authentication is required', false)
-  }
+  const presented = presentedCredentials(authorization, form, options.allowPublic === true)
   const basic = presented.method === 'client_secret_basic'
   const client = presented.clientId ? await context.find(presented.clientId) : undefined
   const registeredMethod = client?.metadata.token_endpoint_auth_method

@@ -1,18 +1,33 @@
 import { importJWKSync, type JWK } from '@tessera/jose'
 import { ALLOWED_ALGORITHMS } from '../config/parsers.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { MAX_REDIRECT_URIS, redirectUriProblem } from '../oidc/redirect-uris.js'
 
-/** How clients authenticate; `none` is a public client (device fleets only, see PUBLIC_CLIENT_GRANTS). */
+/**
+ * How clients authenticate. `none` is a public client (RFC 7591 §2): a SPA or native app that cannot
+ * keep a secret, or a device fleet whose devices' signed assertions are the proof (PUBLIC_CLIENT_GRANTS).
+ */
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const
 export type AuthMethod = (typeof AUTH_METHODS)[number]
 /** The methods that prove a client's identity, for endpoints that only confidential clients may use. */
 export const CONFIDENTIAL_AUTH_METHODS = AUTH_METHODS.filter((method) => method !== 'none')
 
-/** The registered metadata this authority understands (RFC 7591 §2, plus `resources`). */
+/**
+ * The registered metadata this authority understands (RFC 7591 §2, plus `resources` and the
+ * Tessera extension `tessera_first_party`).
+ */
 export interface ClientMetadata {
   client_name?: string
   token_endpoint_auth_method: AuthMethod
   grant_types: string[]
+  /** RFC 7591 §2: ["code"] exactly when the client uses the authorization code grant. */
+  response_types?: string[]
+  /** Exact-match redirect targets of the authorization endpoint (RFC 7591 §2, RFC 8252 §7). */
+  redirect_uris?: string[]
+  /** Where RP-initiated logout may send the browser back to (OIDC RP-Initiated Logout §3.1). */
+  post_logout_redirect_uris?: string[]
+  /** First-party apps skip the consent page; only an administrator can set this. */
+  tessera_first_party?: boolean
   /** Space-separated scopes the client may request. */
   scope?: string
   /** Absolute URIs the client may name as RFC 8707 `resource`; the first is the default audience. */
@@ -26,6 +41,11 @@ export interface ClientMetadata {
 export interface MetadataPolicy {
   /** Accept http: jwks_uri values (loopback tests only). */
   allowHttpJwksUri: boolean
+  /**
+   * Accept `tessera_first_party`. Only a registration authenticated as the administrator may set
+   * it; anything else asking for it is refused rather than silently downgraded.
+   */
+  allowFirstParty?: boolean
 }
 
 /** RFC 6749 §3.3 scope-token: NQCHAR (%x21 / %x23-5B / %x5D-7E). */
@@ -70,13 +90,12 @@ export function validateClientMetadata(
   const method = input.token_endpoint_auth_method ?? 'client_secret_basic'
   if (!AUTH_METHODS.includes(method as AuthMethod))
     invalid(`"token_endpoint_auth_method" must be one of ${AUTH_METHODS.join(', ')}`)
+  const redirectUris = validateUriList(input, 'redirect_uris')
   const metadata: ClientMetadata = {
     token_endpoint_auth_method: method as AuthMethod,
-    grant_types: validateGrantTypes(input.grant_types),
+    grant_types: validateGrantTypes(input.grant_types, redirectUris !== undefined),
   }
-  if (method === 'none' && metadata.grant_types.some((type) => !PUBLIC_CLIENT_GRANTS.includes(type))) {
-    invalid('a public client ("none") may only use the jwt-bearer and refresh_token grants')
-  }
+  validateCodeFlow(input, metadata, redirectUris, policy)
   const name = optionalString(input, 'client_name')
   if (name !== undefined) metadata.client_name = name
   const scope = optionalString(input, 'scope')
@@ -116,21 +135,93 @@ export function validateClientMetadata(
   return metadata
 }
 
-/** The device-login grant (RFC 7523 §2.1); refresh tokens exist only for device logins here. */
+/** The device-login grant (RFC 7523 §2.1). */
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
-export const GRANT_TYPES = ['client_credentials', JWT_BEARER_GRANT, 'refresh_token'] as const
+export const GRANT_TYPES = [
+  'client_credentials',
+  JWT_BEARER_GRANT,
+  'authorization_code',
+  'refresh_token',
+] as const
 /**
- * A public client proves nothing by itself: it may only present a device's signed assertion, or a
- * refresh token that such a login issued. Every other grant needs a client that can authenticate.
+ * A public client proves nothing by itself: it may only present a user's authorization code (PKCE
+ * binds it to the app instance that asked), a device's signed assertion, or a refresh token one of
+ * those issued. client_credentials needs a client that can authenticate.
  */
-export const PUBLIC_CLIENT_GRANTS: readonly string[] = [JWT_BEARER_GRANT, 'refresh_token']
+export const PUBLIC_CLIENT_GRANTS: readonly string[] = [
+  'authorization_code',
+  JWT_BEARER_GRANT,
+  'refresh_token',
+]
+
+/** RFC 7591 §2 lists of URIs: redirect_uris and post_logout_redirect_uris share the same rules. */
+function validateUriList(input: Record<string, unknown>, name: string): string[] | undefined {
+  const list = input[name]
+  if (list === undefined) return undefined
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_REDIRECT_URIS)
+    invalid(`"${name}" must be an array of 1 to ${MAX_REDIRECT_URIS} URIs`)
+  for (const uri of list) {
+    const problem = redirectUriProblem(uri)
+    if (problem !== undefined)
+      throw new OAuthError(
+        name === 'redirect_uris' ? 'invalid_redirect_uri' : 'invalid_client_metadata',
+        `"${name}": each URI ${problem}`,
+      )
+  }
+  return [...new Set(list as string[])]
+}
 
 /**
- * RFC 7591 §2 grant_types, default ["client_credentials"]. A device-fleet client registers the
- * jwt-bearer grant; refresh_token comes with it (§2: the server may adjust) and never without it.
+ * The authorization code grant's metadata (RFC 7591 §2.1): redirect_uris exactly when the grant is
+ * registered, response_types ["code"] (the only flow here), and the first-party mark. A public client
+ * ("none") is limited to the code grant and its refresh tokens.
  */
-function validateGrantTypes(input: unknown): string[] {
-  const grantTypes = input ?? ['client_credentials']
+function validateCodeFlow(
+  input: Record<string, unknown>,
+  metadata: ClientMetadata,
+  redirectUris: string[] | undefined,
+  policy: MetadataPolicy,
+): void {
+  const codeGrant = metadata.grant_types.includes('authorization_code')
+  if (codeGrant !== (redirectUris !== undefined))
+    invalid('"redirect_uris" is required with the authorization_code grant, and only with it')
+  if (metadata.token_endpoint_auth_method === 'none') {
+    if (metadata.grant_types.some((type) => !PUBLIC_CLIENT_GRANTS.includes(type)))
+      invalid(
+        'a public client ("none") may use only the authorization_code, jwt-bearer and refresh_token grants',
+      )
+  }
+  const responseTypes = input.response_types ?? (codeGrant ? ['code'] : undefined)
+  if (responseTypes !== undefined) {
+    if (!Array.isArray(responseTypes) || responseTypes.length !== 1 || responseTypes[0] !== 'code')
+      invalid('"response_types" must be ["code"]: the authorization code flow is the only one')
+    if (!codeGrant) invalid('"response_types" ["code"] needs the authorization_code grant')
+    metadata.response_types = ['code']
+  }
+  if (redirectUris !== undefined) metadata.redirect_uris = redirectUris
+  const postLogout = validateUriList(input, 'post_logout_redirect_uris')
+  if (postLogout !== undefined) {
+    if (!codeGrant) invalid('"post_logout_redirect_uris" needs the authorization_code grant')
+    metadata.post_logout_redirect_uris = postLogout
+  }
+  const firstParty = input.tessera_first_party
+  if (firstParty !== undefined) {
+    if (typeof firstParty !== 'boolean') invalid('"tessera_first_party" must be a boolean')
+    if (firstParty && !policy.allowFirstParty)
+      invalid('"tessera_first_party" can only be set by an administrator')
+    if (firstParty && !codeGrant) invalid('"tessera_first_party" needs the authorization_code grant')
+    if (firstParty) metadata.tessera_first_party = true
+  }
+}
+
+/**
+ * RFC 7591 §2 grant_types; the default is ["authorization_code"] for a client with redirect_uris
+ * (§2) and ["client_credentials"] otherwise. A device-fleet client registers the jwt-bearer grant
+ * and refresh_token comes with it (§2: the server may adjust); an app registers refresh_token with
+ * authorization_code to receive refresh tokens for `offline_access`.
+ */
+function validateGrantTypes(input: unknown, hasRedirectUris: boolean): string[] {
+  const grantTypes = input ?? (hasRedirectUris ? ['authorization_code'] : ['client_credentials'])
   if (
     !Array.isArray(grantTypes) ||
     grantTypes.length === 0 ||
@@ -140,7 +231,8 @@ function validateGrantTypes(input: unknown): string[] {
   }
   const types = new Set<string>(grantTypes as string[])
   if (types.has(JWT_BEARER_GRANT)) types.add('refresh_token')
-  else if (types.has('refresh_token')) invalid('"refresh_token" needs the jwt-bearer grant (device logins)')
+  else if (types.has('refresh_token') && !types.has('authorization_code'))
+    invalid('"refresh_token" needs the jwt-bearer (device logins) or authorization_code grant')
   return GRANT_TYPES.filter((type) => types.has(type))
 }
 

@@ -94,11 +94,10 @@ export class ClientRegistry {
     metadata: ClientMetadata,
   ): Promise<{ client: Client; secret: string | undefined; createdAt: number }> {
     const clientId = randomBytes(16).toString('base64url')
+    const method = metadata.token_endpoint_auth_method
+    // Key-authenticated and public clients have no secret to hand out.
     const secret =
-      metadata.token_endpoint_auth_method === 'private_key_jwt' ||
-      metadata.token_endpoint_auth_method === 'none'
-        ? undefined
-        : SecretHasher.generateSecret()
+      method === 'private_key_jwt' || method === 'none' ? undefined : SecretHasher.generateSecret()
     const record: ClientRecord = {
       clientId,
       metadata: JSON.stringify(metadata),

@@ -250,6 +250,18 @@ export const SETTINGS = {
     parse: parseDuration(0, 10 * 366 * 86_400),
     doc: 'How long audit events are kept before the periodic purge deletes them (0 keeps them forever)',
   },
+  authorizationCodeLifetime: {
+    env: 'TESSERA_AUTHORIZATION_CODE_LIFETIME',
+    default: 60,
+    parse: parseDuration(10, 600),
+    doc: 'How long an authorization code may be exchanged (it is single use), 10 s–10 min',
+  },
+  idTokenLifetime: {
+    env: 'TESSERA_ID_TOKEN_LIFETIME',
+    default: 300,
+    parse: parseDuration(60, 3600),
+    doc: 'Lifetime of OpenID Connect ID tokens, 1–60 minutes',
+  },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const
 

@@ -54,6 +54,9 @@ export interface AuthorityConfig {
   readonly signinSendLimitIp: number
   /** Seconds; 0 keeps the audit log forever. */
   readonly auditRetention: number
+  /** Seconds. */
+  readonly authorizationCodeLifetime: number
+  readonly idTokenLifetime: number
   readonly logLevel: string
 }
 
@@ -127,7 +130,9 @@ function finish(values: Record<string, unknown>): AuthorityConfig {
   const dataDir = resolve(values.dataDir as string)
   const accessTokenLifetime = values.accessTokenLifetime as number
   const clockTolerance = values.clockTolerance as number
-  const minimumRetire = accessTokenLifetime + clockTolerance
+  // Retired keys stay published as long as any token they signed, access or ID token, can live.
+  const minimumRetire =
+    Math.max(accessTokenLifetime, (values.idTokenLifetime as number | undefined) ?? 0) + clockTolerance
   const retirePeriod = (values.retirePeriod as number | undefined) ?? minimumRetire
   const config: AuthorityConfig = {
     ...(values as unknown as AuthorityConfig),
@@ -139,7 +144,7 @@ function finish(values: Record<string, unknown>): AuthorityConfig {
   // Cross-setting rules: each one is what keeps a rotation free of failed verifications.
   if (retirePeriod < minimumRetire) {
     throw new ConfigError(
-      `invalid setting "retirePeriod" (TESSERA_RETIRE_PERIOD): must be at least accessTokenLifetime + clockTolerance (${minimumRetire}s), or tokens signed by a retired key would outlive it`,
+      `invalid setting "retirePeriod" (TESSERA_RETIRE_PERIOD): must be at least the longest of accessTokenLifetime and idTokenLifetime, plus clockTolerance (${minimumRetire}s), or tokens signed by a retired key would outlive it`,
     )
   }
   if (config.jwksMaxAge >= config.publishLead) {

@@ -14,7 +14,11 @@ export function registerRegistration(app: FastifyInstance, ctx: AuthorityContext
     if (!request.headers['content-type']?.toLowerCase().startsWith('application/json')) {
       throw new OAuthError('invalid_client_metadata', 'the body must be application/json')
     }
-    const metadata = validateClientMetadata(request.body, { allowHttpJwksUri: ctx.config.allowHttpJwksUri })
+    // The caller holds the admin token, so it may mark the client first-party.
+    const metadata = validateClientMetadata(request.body, {
+      allowHttpJwksUri: ctx.config.allowHttpJwksUri,
+      allowFirstParty: true,
+    })
     const { client, secret, createdAt } = await ctx.clients.register(metadata)
     ctx.audit.record('client.registered', client.clientId, { method: metadata.token_endpoint_auth_method })
     // §3.2.1: the client information response, with the secret shown this once and never again.

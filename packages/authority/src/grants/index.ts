@@ -1,3 +1,4 @@
+import { authorizationCode } from './authorization-code.js'
 import { clientCredentials } from './client-credentials.js'
 import { JWT_BEARER_GRANT, jwtBearer } from './jwt-bearer.js'
 import { refreshToken } from './refresh-token.js'
@@ -8,6 +9,7 @@ export type { GrantHandler, GrantRequest, TokenResponse } from './types.js'
 /** One handler per grant type, keyed by the `grant_type` value the client sends. */
 export const GRANTS: Readonly<Record<string, GrantHandler>> = Object.freeze({
   client_credentials: clientCredentials,
+  authorization_code: authorizationCode,
   [JWT_BEARER_GRANT]: jwtBearer,
   refresh_token: refreshToken,
 })

@@ -2,6 +2,7 @@ import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
 import type { FormBody } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { refreshUserGrant } from '../oidc/user-refresh.js'
 import { deviceTokenResponse, requireGrantType } from './device-token.js'
 import type { GrantRequest, TokenResponse } from './types.js'
 
@@ -16,6 +17,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   reuse: 'the refresh token was already used; its whole family is now revoked',
   concurrent_retry: 'a concurrent retry of this refresh token won; use the token it returned',
   device: 'unknown or disabled device',
+  user: 'the user is not active',
+  session: 'the browser session this refresh token was issued under has ended',
 }
 
 /**
@@ -34,8 +37,6 @@ export async function refreshToken(
   requireGrantType(client, 'refresh_token')
   const address = request.address
   if (!form.refresh_token) throw new OAuthError('invalid_request', '"refresh_token" is required')
-  // §6: a refresh cannot widen the grant; this authority has no scope to narrow on device tokens.
-  if (form.scope !== undefined) throw new OAuthError('invalid_scope', 'device tokens take no "scope"')
   const fail = (
     reason: string,
     deviceId: string | undefined,
@@ -54,6 +55,18 @@ export async function refreshToken(
   }
   const found = await ctx.refresh.find(form.refresh_token)
   if (!found) return fail('unknown', undefined)
+  // A user's family (OIDC offline_access) refreshes a user's grant, not a device.
+  const { user } = found.family
+  if (user)
+    return refreshUserGrant(
+      ctx,
+      client,
+      form,
+      { ...found, family: { ...found.family, user } },
+      (reason, detail) => fail(reason, undefined, detail),
+    )
+  // §6: a refresh cannot widen the grant; this authority has no scope to narrow on device tokens.
+  if (form.scope !== undefined) throw new OAuthError('invalid_scope', 'device tokens take no "scope"')
   // Bound to its client: another client learns nothing more, and the family is left alone.
   if (found.family.clientId !== client.clientId) return fail('client_mismatch', undefined)
   const deviceId = found.family.deviceId

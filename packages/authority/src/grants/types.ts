@@ -8,6 +8,8 @@ export interface TokenResponse {
   expires_in: number
   scope?: string
   refresh_token?: string
+  /** OIDC Core §3.1.3.3: the ID token of a grant with the `openid` scope. */
+  id_token?: string
 }
 
 /** What a grant may know about the request beyond its form: where it came from, for rate limits. */

@@ -10,6 +10,8 @@ export interface SigningKey {
   readonly sign: JWTSigner
   /** Signs revocation snapshots with the same key (`typ: revocations+jwt`), so JWKS users verify them. */
   readonly signRevocations: JWTSigner
+  /** Signs OpenID Connect ID tokens (`typ: JWT`): never mistakable for an access token. */
+  readonly signIdToken: JWTSigner
 }
 
 export interface JWKSDocument {
@@ -73,7 +75,8 @@ export class KeyRing {
       kid: record.kid,
       typ: 'revocations+jwt',
     })
-    return { kid: record.kid, alg: record.alg, sign, signRevocations }
+    const signIdToken = createJWTSigner({ key: privateKey, alg: record.alg, kid: record.kid, typ: 'JWT' })
+    return { kid: record.kid, alg: record.alg, sign, signRevocations, signIdToken }
   }
 
   /** The public key for a token's `kid`, if it is published (not revoked, not removed). */

@@ -1,4 +1,4 @@
-/** RFC 6749 §5.2, RFC 7591 §3.2.2 and RFC 6750 §3.1 error codes. */
+/** RFC 6749 §4.1.2.1 and §5.2, RFC 7591 §3.2.2, RFC 6750 §3.1 and OIDC Core §3.1.2.6 error codes. */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -8,6 +8,12 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'invalid_target'
   | 'invalid_client_metadata'
+  | 'invalid_redirect_uri'
+  | 'unsupported_response_type'
+  | 'access_denied'
+  | 'login_required'
+  | 'consent_required'
+  | 'insufficient_scope'
   | 'invalid_token'
   | 'unsupported_token_type'
   | 'slow_down'
@@ -24,6 +30,12 @@ const STATUS: Readonly<Record<OAuthErrorCode, number>> = {
   invalid_scope: 400,
   invalid_target: 400,
   invalid_client_metadata: 400,
+  invalid_redirect_uri: 400,
+  unsupported_response_type: 400,
+  access_denied: 403,
+  login_required: 401,
+  consent_required: 403,
+  insufficient_scope: 403,
   invalid_token: 401,
   unsupported_token_type: 400,
   slow_down: 429,

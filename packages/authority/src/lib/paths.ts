@@ -8,6 +8,9 @@ export const PATHS = {
   revocation: '/oauth/revoke',
   registration: '/oauth/register',
   revocations: '/revocations',
+  authorization: '/oauth/authorize',
+  userinfo: '/oauth/userinfo',
+  endSession: '/oauth/logout',
   admin: '/admin',
 } as const
 

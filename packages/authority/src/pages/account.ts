@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
+import { renderConnectedApps } from '../oidc/consents.js'
 import { deviceLabel } from '../sessions/device-label.js'
 import { readSignedIn, type SignedIn } from '../sessions/read-session.js'
 import { html, type SafeHtml } from './html.js'
@@ -12,12 +13,9 @@ const when = (ms: number | null): SafeHtml => {
   return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`
 }
 
-/**
- * CONNECTED APPS — the spot F1-B (OpenID Connect) fills with `listConsents(context, userId)` from
- * oidc/consents.ts and a revoke button per app (POST, with the session's CSRF token).
- */
-async function connectedApps(_ctx: AuthorityContext, _signedIn: SignedIn): Promise<SafeHtml> {
-  return html`<p class="hint" data-section="connected-apps">No apps are connected to your account.</p>`
+/** Connected apps: the user's consents (oidc/consents.ts), each with a CSRF-protected revoke button. */
+function connectedApps(ctx: AuthorityContext, signedIn: SignedIn): Promise<SafeHtml> {
+  return renderConnectedApps(ctx, signedIn.user.id, signedIn.session.csrfToken)
 }
 
 async function accountBody(ctx: AuthorityContext, signedIn: SignedIn): Promise<SafeHtml> {

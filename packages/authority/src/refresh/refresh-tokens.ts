@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import type { Clock } from '../lib/clock.js'
-import type { RefreshFamilyRecord, RefreshTokenRecord, Storage } from '../storage/types.js'
+import type { RefreshFamilyRecord, RefreshTokenRecord, Storage, UserGrantRecord } from '../storage/types.js'
 
 /** 256 random bits, base64url: the only shape a refresh token of ours can have. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/
@@ -69,7 +69,7 @@ export class RefreshTokens {
   }
 
   /** A device login: a new family and its first token. */
-  async startFamily(clientId: string, deviceId: string, audience: string) {
+  async startFamily(clientId: string, deviceId: string, audience: string, user?: UserGrantRecord) {
     const now = this.#clock.now()
     const family: RefreshFamilyRecord = {
       id: randomBytes(16).toString('hex'),
@@ -81,6 +81,7 @@ export class RefreshTokens {
       revokedAt: null,
       revokeReason: null,
     }
+    if (user) family.user = user
     const { token, record } = this.#mint(family.id, now, family)
     await this.#storage.insertRefreshFamily(family, {
       ...record,
@@ -101,11 +102,18 @@ export class RefreshTokens {
     if (family.revokedAt !== null) return 'revoked'
     if (now >= family.expiresAt) return 'expired'
     // A kill switch that raced this family's login may have missed it in its UPDATE; not here.
-    const cutoff = await this.#storage.latestCutoff([
-      ['client', family.clientId],
-      ['device', family.deviceId],
-      ['subject', family.deviceId],
-    ])
+    const cutoff = await this.#storage.latestCutoff(
+      family.user
+        ? [
+            ['client', family.clientId],
+            ['subject', family.user.userId],
+          ]
+        : [
+            ['client', family.clientId],
+            ['device', family.deviceId],
+            ['subject', family.deviceId],
+          ],
+    )
     if (cutoff !== undefined && family.createdAt <= cutoff) {
       await this.#storage.revokeRefreshFamily(family.id, now, 'kill-switch')
       return 'revoked'
@@ -186,7 +194,20 @@ export class RefreshTokens {
     return { ok: false, reason: 'reuse', family }
   }
 
+  /** A user's sign-in through the code grant with `offline_access`: a family bound to its session. */
+  startUserFamily(clientId: string, audience: string, user: UserGrantRecord) {
+    return this.startFamily(clientId, '', audience, user)
+  }
+
   async revokeFamily(familyId: string, reason: string): Promise<boolean> {
     return this.#storage.revokeRefreshFamily(familyId, this.#clock.now(), reason)
+  }
+
+  /**
+   * Ending a browser session (logout, sign out everywhere, an administrator) revokes every refresh
+   * family issued under it; returns how many were live.
+   */
+  revokeBySession(sessionId: string, reason = 'session-ended'): Promise<number> {
+    return this.#storage.revokeRefreshFamiliesBySession(sessionId, this.#clock.now(), reason)
   }
 }

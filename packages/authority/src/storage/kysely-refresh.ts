@@ -6,16 +6,28 @@ type FamilyRow = Database['refresh_families']
 type TokenRow = Database['refresh_tokens']
 const nullableNumber = (value: number | null) => (value === null ? null : Number(value))
 
-const toFamily = (row: FamilyRow): RefreshFamilyRecord => ({
-  id: row.id,
-  clientId: row.client_id,
-  deviceId: row.device_id,
-  audience: row.audience,
-  createdAt: Number(row.created_at),
-  expiresAt: Number(row.expires_at),
-  revokedAt: nullableNumber(row.revoked_at),
-  revokeReason: row.revoke_reason,
-})
+const toFamily = (row: FamilyRow): RefreshFamilyRecord => {
+  const family: RefreshFamilyRecord = {
+    id: row.id,
+    clientId: row.client_id,
+    deviceId: row.device_id,
+    audience: row.audience,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    revokedAt: nullableNumber(row.revoked_at),
+    revokeReason: row.revoke_reason,
+  }
+  if (row.user_id !== null && row.user_id !== undefined) {
+    family.user = {
+      userId: row.user_id,
+      sessionId: row.session_id ?? '',
+      scope: row.scope ?? '',
+      authTime: Number(row.auth_time),
+      amr: JSON.parse(row.amr ?? '[]') as string[],
+    }
+  }
+  return family
+}
 
 const toToken = (row: TokenRow): RefreshTokenRecord => ({
   hash: row.hash,
@@ -89,6 +101,11 @@ export async function insertRefreshFamily(
         expires_at: family.expiresAt,
         revoked_at: family.revokedAt,
         revoke_reason: family.revokeReason,
+        user_id: family.user?.userId ?? null,
+        session_id: family.user?.sessionId ?? null,
+        scope: family.user?.scope ?? null,
+        auth_time: family.user?.authTime ?? null,
+        amr: family.user ? JSON.stringify(family.user.amr) : null,
       })
       .execute()
     await trx.insertInto('refresh_tokens').values(tokenRow(first)).execute()
@@ -181,8 +198,12 @@ export async function listRefreshTokens(db: Kysely<Database>, familyId: string) 
   return rows.map(toToken)
 }
 
-/** Which family column a kill switch matches: a device is its tokens' subject. */
-const FAMILY_COLUMN = { client: 'client_id', device: 'device_id', subject: 'device_id' } as const
+/** Which family columns a kill switch matches: a device, or a user, is its tokens' subject. */
+const FAMILY_COLUMNS = {
+  client: ['client_id'],
+  device: ['device_id'],
+  subject: ['device_id', 'user_id'],
+} as const
 
 export async function revokeIssuedBefore(
   db: Kysely<Database>,
@@ -208,7 +229,7 @@ export async function revokeIssuedBefore(
     const result = await trx
       .updateTable('refresh_families')
       .set({ revoked_at: before, revoke_reason: `kill-switch:${kind}` })
-      .where(FAMILY_COLUMN[kind], '=', value)
+      .where((eb) => eb.or(FAMILY_COLUMNS[kind].map((column) => eb(column, '=', value))))
       .where('created_at', '<=', before)
       .where('revoked_at', 'is', null)
       .executeTakeFirst()
@@ -299,6 +320,38 @@ export async function isAccessTokenRevoked(db: Kysely<Database>, facts: AccessTo
     ),
   )
   return result.rows.length > 0
+}
+
+export async function revokeRefreshFamiliesBySession(
+  db: Kysely<Database>,
+  sessionId: string,
+  now: number,
+  reason: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('refresh_families')
+    .set({ revoked_at: now, revoke_reason: reason })
+    .where('session_id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+export async function revokeRefreshFamiliesOf(
+  db: Kysely<Database>,
+  userId: string,
+  clientId: string,
+  now: number,
+  reason: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('refresh_families')
+    .set({ revoked_at: now, revoke_reason: reason })
+    .where('user_id', '=', userId)
+    .where('client_id', '=', clientId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
 }
 
 export async function purgeRefresh(db: Kysely<Database>, now: number): Promise<void> {

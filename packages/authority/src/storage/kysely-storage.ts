@@ -1,5 +1,6 @@
 import { type Kysely, Migrator, sql } from 'kysely'
 import * as devices from './kysely-devices.js'
+import * as oidc from './kysely-oidc.js'
 import * as refresh from './kysely-refresh.js'
 import { listRevocations } from './kysely-revocations.js'
 import * as sessions from './kysely-sessions.js'
@@ -10,8 +11,11 @@ import type { Database } from './schema.js'
 import type {
   AccessTokenFacts,
   AuditEvent,
+  AuthorizationCodeRecord,
   BrowserSessionRecord,
   ClientRecord,
+  CodeIssue,
+  ConsentRecord,
   CutoffKind,
   DevicePatch,
   DeviceRecord,
@@ -223,6 +227,7 @@ export class KyselyStorage implements Storage {
     await this.#db.deleteFrom('revoked_tokens').where('expires_at', '<', now).execute()
     await this.#db.deleteFrom('used_ids').where('expires_at', '<', now).execute()
     await refresh.purgeRefresh(this.#db, now)
+    await oidc.purgeCodes(this.#db, now)
     await sessions.purgeBrowserSessions(this.#db, now)
     await signin.purgeSignInFlows(this.#db, now)
   }
@@ -369,5 +374,33 @@ export class KyselyStorage implements Storage {
   }
   deleteSignInFlow(id: string) {
     return signin.deleteSignInFlow(this.#db, id)
+  }
+  // Authorization codes, consents and session-bound refresh families: queries in kysely-oidc.
+  insertAuthorizationCode(code: AuthorizationCodeRecord) {
+    return oidc.insertAuthorizationCode(this.#db, code)
+  }
+  consumeAuthorizationCode(hash: string, now: number) {
+    return oidc.consumeAuthorizationCode(this.#db, hash, now)
+  }
+  recordCodeIssue(hash: string, issue: CodeIssue) {
+    return oidc.recordCodeIssue(this.#db, hash, issue)
+  }
+  upsertConsent(consent: ConsentRecord) {
+    return oidc.upsertConsent(this.#db, consent)
+  }
+  findConsent(userId: string, clientId: string) {
+    return oidc.findConsent(this.#db, userId, clientId)
+  }
+  listConsents(userId: string) {
+    return oidc.listConsents(this.#db, userId)
+  }
+  deleteConsent(userId: string, clientId: string) {
+    return oidc.deleteConsent(this.#db, userId, clientId)
+  }
+  revokeRefreshFamiliesOf(userId: string, clientId: string, now: number, reason: string) {
+    return refresh.revokeRefreshFamiliesOf(this.#db, userId, clientId, now, reason)
+  }
+  revokeRefreshFamiliesBySession(sessionId: string, now: number, reason: string) {
+    return refresh.revokeRefreshFamiliesBySession(this.#db, sessionId, now, reason)
   }
 }

@@ -184,6 +184,63 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
           .execute()
       },
     },
+    '0004-oidc': {
+      async up(db: Kysely<unknown>) {
+        // A user's refresh family (offline_access): device_id stays '' and these name the grant.
+        for (const [column, type] of [
+          ['user_id', 'varchar(100)'],
+          ['session_id', 'varchar(100)'],
+          ['scope', 'text'],
+          ['auth_time', 'bigint'],
+          ['amr', 'varchar(200)'],
+        ] as const) {
+          await db.schema.alterTable('refresh_families').addColumn(column, type).execute()
+        }
+        await db.schema
+          .createIndex('refresh_families_session')
+          .on('refresh_families')
+          .column('session_id')
+          .execute()
+        await db.schema
+          .createIndex('refresh_families_user')
+          .on('refresh_families')
+          .column('user_id')
+          .execute()
+        await db.schema
+          .createTable('authorization_codes')
+          .addColumn('hash', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('client_id', 'varchar(100)', (c) => c.notNull())
+          .addColumn('user_id', 'varchar(100)', (c) => c.notNull())
+          .addColumn('session_id', 'varchar(100)', (c) => c.notNull())
+          .addColumn('redirect_uri', 'text', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('nonce', 'text')
+          .addColumn('code_challenge', 'varchar(100)', (c) => c.notNull())
+          .addColumn('auth_time', 'bigint', (c) => c.notNull())
+          .addColumn('amr', 'varchar(200)', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('consumed_at', 'bigint')
+          .addColumn('replayed_at', 'bigint')
+          .addColumn('access_jti', 'varchar(100)')
+          .addColumn('access_expires_at', 'bigint')
+          .addColumn('refresh_family_id', 'varchar(64)')
+          .execute()
+        await db.schema
+          .createIndex('authorization_codes_expires')
+          .on('authorization_codes')
+          .column('expires_at')
+          .execute()
+        await db.schema
+          .createTable('consents')
+          .addColumn('user_id', 'varchar(100)', (c) => c.notNull())
+          .addColumn('client_id', 'varchar(100)', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('granted_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('consents_pk', ['user_id', 'client_id'])
+          .execute()
+      },
+    },
   }
 }
 

@@ -43,6 +43,11 @@ export interface Database {
     expires_at: number
     revoked_at: number | null
     revoke_reason: string | null
+    user_id: string | null
+    session_id: string | null
+    scope: string | null
+    auth_time: number | null
+    amr: string | null
   }
   refresh_tokens: {
     hash: string
@@ -90,4 +95,25 @@ export interface Database {
     consumed_at: number | null
     address: string
   }
+  authorization_codes: {
+    hash: string
+    client_id: string
+    user_id: string
+    session_id: string
+    redirect_uri: string
+    scope: string
+    nonce: string | null
+    code_challenge: string
+    auth_time: number
+    /** JSON array. */
+    amr: string
+    created_at: number
+    expires_at: number
+    consumed_at: number | null
+    replayed_at: number | null
+    access_jti: string | null
+    access_expires_at: number | null
+    refresh_family_id: string | null
+  }
+  consents: { user_id: string; client_id: string; scope: string; granted_at: number }
 }

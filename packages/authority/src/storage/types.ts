@@ -45,7 +45,7 @@ export interface KeyTransition {
   at: number
 }
 
-export interface Storage extends DeviceStorage, PeopleStorage, RevocationStorage {
+export interface Storage extends DeviceStorage, PeopleStorage, RevocationStorage, OidcStorage {
   readonly dialect: 'sqlite' | 'postgres'
   migrate(): Promise<void>
   close(): Promise<void>
@@ -110,11 +110,29 @@ export interface DevicePatch {
   updatedAt: number
 }
 
+/**
+ * What a user's refresh family (OIDC `offline_access`) carries beyond a device family: who signed
+ * in, under which browser session (ending the session revokes the family), and the grant's facts
+ * for the ID and access tokens each refresh issues.
+ */
+export interface UserGrantRecord {
+  userId: string
+  sessionId: string
+  /** Space-separated scopes granted. */
+  scope: string
+  /** Epoch seconds of the sign-in (OIDC `auth_time`). */
+  authTime: number
+  amr: readonly string[]
+}
+
 /** One login's chain of refresh tokens: every rotation adds one token, never a branch. */
 export interface RefreshFamilyRecord {
   id: string
   clientId: string
+  /** The device a device login's family belongs to; empty for a user's family (see `user`). */
   deviceId: string
+  /** Present on the families of users' sign-ins through the authorization code grant. */
+  user?: UserGrantRecord
   /** The `aud` of the access tokens the family refreshes. */
   audience: string
   createdAt: number
@@ -326,4 +344,73 @@ export interface RevocationStorage {
    * `relevantSince` (older ones cannot cover a live access token).
    */
   listRevocations(now: number, relevantSince: number): Promise<RevocationLists>
+}
+
+/** An issued authorization code (RFC 6749 §4.1.2), stored under a keyed hash of the code. */
+export interface AuthorizationCodeRecord {
+  hash: string
+  clientId: string
+  userId: string
+  sessionId: string
+  redirectUri: string
+  /** Space-separated granted scopes. */
+  scope: string
+  nonce: string | null
+  /** RFC 7636 S256 code_challenge. */
+  codeChallenge: string
+  /** Epoch seconds. */
+  authTime: number
+  amr: readonly string[]
+  createdAt: number
+  expiresAt: number
+  consumedAt: number | null
+}
+
+/** What the exchange of a code issued, so a replay of the code can revoke it (RFC 6749 §4.1.2). */
+export interface CodeIssue {
+  accessJti: string
+  /** When the access token expires (ms): its revocation is kept that long. */
+  accessExpiresAt: number
+  refreshFamilyId: string | null
+}
+
+export type CodeConsumption =
+  | { outcome: 'consumed'; code: AuthorizationCodeRecord }
+  /** Already consumed: this call marked it replayed and returns what its first exchange issued. */
+  | { outcome: 'replayed'; code: AuthorizationCodeRecord; issued: CodeIssue | null }
+  | { outcome: 'expired' | 'unknown' }
+
+/** A user's consent to a client, for a set of scopes (OIDC Core §3.1.2.4). */
+export interface ConsentRecord {
+  userId: string
+  clientId: string
+  /** Space-separated scopes consented to. */
+  scope: string
+  grantedAt: number
+}
+
+/** Authorization codes, consents and user refresh families (issue 12, OpenID Connect for apps). */
+export interface OidcStorage {
+  insertAuthorizationCode(code: AuthorizationCodeRecord): Promise<void>
+  /**
+   * Consumes the code in one conditional update: the first caller within its lifetime gets it; a
+   * later one finds it consumed, marks it replayed and learns what the first exchange issued.
+   */
+  consumeAuthorizationCode(hash: string, now: number): Promise<CodeConsumption>
+  /**
+   * Records what the exchange issued; false when the code was replayed meanwhile, so the caller
+   * revokes what it just issued instead of handing it out.
+   */
+  recordCodeIssue(hash: string, issue: CodeIssue): Promise<boolean>
+
+  /** Creates or replaces the user's consent to the client. */
+  upsertConsent(consent: ConsentRecord): Promise<void>
+  findConsent(userId: string, clientId: string): Promise<ConsentRecord | undefined>
+  listConsents(userId: string): Promise<ConsentRecord[]>
+  deleteConsent(userId: string, clientId: string): Promise<boolean>
+
+  /** Revokes every live refresh family of the user's grants to the client; returns how many. */
+  revokeRefreshFamiliesOf(userId: string, clientId: string, now: number, reason: string): Promise<number>
+  /** Revokes every live refresh family issued under the browser session; returns how many. */
+  revokeRefreshFamiliesBySession(sessionId: string, now: number, reason: string): Promise<number>
 }
