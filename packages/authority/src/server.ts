@@ -14,6 +14,7 @@ import { registerMetadata } from './endpoints/metadata.js'
 import { registerRegistration } from './endpoints/registration.js'
 import { registerRevocation } from './endpoints/revocation.js'
 import { registerToken } from './endpoints/token.js'
+import { registerHealth } from './health/health-routes.js'
 import { KeyManager } from './keys/key-manager.js'
 import { loadMasterKey, type MasterKey, openSealer } from './keys/master-key.js'
 import { AuditLog } from './lib/audit.js'
@@ -22,6 +23,7 @@ import { type AuthorityContext, endpointUrl, PATHS } from './lib/context.js'
 import { registerFormParser } from './lib/form-body.js'
 import { OAuthError } from './lib/oauth-error.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
+import { AuthorityObservability } from './metrics/observe-authority.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
 import { createStorage } from './storage/create-storage.js'
 import type { Storage } from './storage/types.js'
@@ -38,6 +40,8 @@ export interface Authority {
   readonly context: AuthorityContext
   readonly masterKey: MasterKey
   readonly adminTokenGenerated: boolean
+  /** The URL of /metrics when it has a port of its own (metricsPort) and listens. */
+  readonly metricsUrl: string | undefined
   /** Listens on config.host:config.port; returns the base URL. */
   listen(): Promise<string>
   close(): Promise<void>
@@ -87,7 +91,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     // The per-address rate limit keys on the socket address; X-Forwarded-For is not trusted by default.
     trustProxy: false,
   })
-  const storage = options.storage ?? createStorage(config.databaseUrl)
+  const observability = new AuthorityObservability(config, clock)
+  const storage = observability.storage(options.storage ?? createStorage(config.databaseUrl))
   try {
     await storage.migrate()
     const masterKey = loadMasterKey(config)
@@ -162,6 +167,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     app.setNotFoundHandler((_request, reply) => {
       reply.code(404).send({ error: 'invalid_request', error_description: 'no such endpoint' })
     })
+    observability.attach({ app, keys, audit, adminToken, tokenPath: PATHS.token })
+    registerHealth(app, { storage, keys })
     registerMetadata(app, context)
     registerJwks(app, context)
     registerToken(app, context)
@@ -176,14 +183,20 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       context,
       masterKey,
       adminTokenGenerated: generated,
+      get metricsUrl() {
+        return observability.url
+      },
       async listen() {
-        return app.listen({ port: config.port, host: config.host })
+        const url = await app.listen({ port: config.port, host: config.host })
+        await observability.listen()
+        return url
       },
       async close() {
         if (closed) return
         closed = true
         clearInterval(purge)
         await app.close()
+        await observability.close()
         await keys.stop()
         await audit.stop()
         if (!options.storage) await storage.close()

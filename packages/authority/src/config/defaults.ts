@@ -162,6 +162,24 @@ export const SETTINGS = {
     parse: parseInteger(0, 100_000),
     doc: 'Failed device logins and refreshes per minute, per device and per address (0 disables)',
   },
+  metrics: {
+    env: 'TESSERA_METRICS',
+    default: true,
+    parse: parseBoolean,
+    doc: 'Serve Prometheus metrics at /metrics (see metricsPort for where)',
+  },
+  metricsPort: {
+    env: 'TESSERA_METRICS_PORT',
+    default: undefined,
+    parse: parseInteger(0, 65_535),
+    doc: 'Serve /metrics on this port of its own, without a token; default: on the main port, behind the admin token',
+  },
+  metricsHost: {
+    env: 'TESSERA_METRICS_HOST',
+    default: '127.0.0.1',
+    parse: parseString,
+    doc: 'Address the separate metrics port listens on',
+  },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const
 

@@ -34,6 +34,10 @@ export interface AuthorityConfig {
   readonly refreshGraceWindow: number
   readonly deviceFailureLimit: number
   readonly logLevel: string
+  readonly metrics: boolean
+  /** undefined: /metrics on the main port behind the admin token. */
+  readonly metricsPort: number | undefined
+  readonly metricsHost: string
 }
 
 /** A configuration problem; start-up stops with this message, which names the setting. */

@@ -15,6 +15,7 @@ export class AuditLog {
   #timer: NodeJS.Timeout | undefined
   #flushing: Promise<void> = Promise.resolve()
   readonly #batchSize: number
+  readonly #observers: ((event: string) => void)[] = []
 
   constructor(storage: Storage, clock: Clock, log: FastifyBaseLogger, batchSize = 500) {
     this.#batchSize = batchSize
@@ -28,8 +29,19 @@ export class AuditLog {
     this.#timer.unref()
   }
 
+  /** Calls `observer` with each event's name as it is recorded (metrics count some of them). */
+  observe(observer: (event: string) => void): void {
+    this.#observers.push(observer)
+  }
+
+  /** Events buffered and not yet written. */
+  get pending(): number {
+    return this.#buffer.length
+  }
+
   record(event: string, subject: string, detail: Record<string, unknown>): void {
     this.#buffer.push({ at: this.#clock.now(), event, subject, detail: JSON.stringify(detail) })
+    for (const observer of this.#observers) observer(event)
     if (this.#buffer.length >= this.#batchSize) void this.flush()
   }
 
