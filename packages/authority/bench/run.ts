@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url'
 import autocannon, { type Result } from 'autocannon'
 
 /**
- * `npm run bench:authority`: Tessera and node-oidc-provider, each in its own process on 127.0.0.1,
- * driven in turn by autocannon from this process, for client_credentials tokens, introspection and
- * the JWKS. Prints requests/s and p50/p99 latency for both and writes bench-results/authority.json.
+ * `npm run bench:authority`: Tessera (metrics on, as it ships, and metrics off), node-oidc-provider and
+ * the machine's floor (floor-server.ts: bare node:http answering a fixed JWKS, or a freshly ES256-signed
+ * JWT), each in its own process on 127.0.0.1, driven in turn by autocannon from this process, for
+ * client_credentials tokens, introspection and the JWKS. Prints requests/s and p50/p99 latency, the
+ * ratio to oidc-provider and to the floor, and writes bench-results/authority.json.
  */
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
@@ -60,7 +62,11 @@ interface Target {
   jwks: string
 }
 
-async function startTessera(dataDir: string): Promise<{ target: Target; child: ChildProcess }> {
+async function startTessera(
+  dataDir: string,
+  name: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ target: Target; child: ChildProcess }> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const adminToken = randomBytes(24).toString('base64url')
@@ -76,6 +82,7 @@ async function startTessera(dataDir: string): Promise<{ target: Target; child: C
     TESSERA_RATE_LIMIT_CLIENT: '0',
     TESSERA_RATE_LIMIT_ADDRESS: '0',
     TESSERA_LOG_LEVEL: 'warn',
+    ...env,
   })
   await waitFor(`${base}/.well-known/jwks.json`, child)
   const registered = await fetch(`${base}/oauth/register`, {
@@ -95,7 +102,7 @@ async function startTessera(dataDir: string): Promise<{ target: Target; child: C
   return {
     child,
     target: {
-      name: 'tessera',
+      name,
       token: {
         url: `${base}/oauth/token`,
         headers: { authorization: auth, 'content-type': FORM },
@@ -156,6 +163,15 @@ async function startOidcProvider(): Promise<{ target: Target; child: ChildProces
   }
 }
 
+/** The floor (floor-server.ts) in one of its modes; the token floors ignore the request's content. */
+async function startFloor(mode: 'jwks' | 'jwt-sync' | 'jwt-async'): Promise<{ name: string; url: string }> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const child = startServer(here('./floor-server.js'), [mode, String(port)], process.env)
+  await waitFor(url, child)
+  return { name: `floor (${mode})`, url }
+}
+
 interface Row {
   scenario: string
   server: string
@@ -189,35 +205,70 @@ async function measure(
   return row
 }
 
-const TARGETS: Record<string, number> = { client_credentials: 3, jwks: 2.5, introspection: 2 }
+/** Against oidc-provider: Tessera's req/s at least this many times its. */
+const PEER_TARGETS: Record<string, number> = { client_credentials: 3, jwks: 2.5, introspection: 2 }
+/** Against the machine's floor (the best floor row of the scenario): at least this fraction of it. */
+const FLOOR_TARGETS: Record<string, number> = { client_credentials: 0.75, jwks: 0.85 }
+const TESSERA = 'tessera'
+const TESSERA_NO_METRICS = 'tessera (metrics off)'
+
+function ratios(row: Row, rows: readonly Row[]): string {
+  if (!row.server.startsWith(TESSERA)) return ''
+  const inScenario = rows.filter((other) => other.scenario === row.scenario)
+  const peer = inScenario.find((other) => other.server === 'oidc-provider')
+  const parts: string[] = []
+  if (peer)
+    parts.push(
+      `${(row.requestsPerSecond / peer.requestsPerSecond).toFixed(2)}x oidc-provider (≥ ${PEER_TARGETS[row.scenario]}x)`,
+    )
+  const floors = inScenario.filter((other) => other.server.startsWith('floor'))
+  const floor = Math.max(0, ...floors.map((other) => other.requestsPerSecond))
+  const target = FLOOR_TARGETS[row.scenario]
+  if (floor > 0 && target !== undefined) {
+    parts.push(
+      `${Math.round((100 * row.requestsPerSecond) / floor)}% of floor (≥ ${Math.round(target * 100)}%)`,
+    )
+  }
+  return parts.join(', ')
+}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'))
   try {
-    const tessera = await startTessera(dataDir)
+    const tessera = await startTessera(join(dataDir, 'metrics-on'), TESSERA)
+    const bare = await startTessera(join(dataDir, 'metrics-off'), TESSERA_NO_METRICS, {
+      TESSERA_METRICS: 'false',
+    })
     const oidc = await startOidcProvider()
+    const floorJwks = await startFloor('jwks')
+    const floorTokens = [await startFloor('jwt-async'), await startFloor('jwt-sync')]
+    const targets = [tessera.target, bare.target, oidc.target]
     const rows: Row[] = []
-    for (const target of [tessera.target, oidc.target]) {
+    for (const target of targets) {
       rows.push(await measure('client_credentials', target.name, { ...target.token, method: 'POST' }))
     }
-    for (const target of [tessera.target, oidc.target]) {
+    for (const floor of floorTokens) {
+      rows.push(
+        await measure('client_credentials', floor.name, {
+          url: floor.url,
+          method: 'POST',
+          headers: tessera.target.token.headers,
+          body: tessera.target.token.body,
+        }),
+      )
+    }
+    for (const target of targets) {
       rows.push(await measure('introspection', target.name, { ...target.introspection, method: 'POST' }))
     }
-    for (const target of [tessera.target, oidc.target]) {
-      rows.push(await measure('jwks', target.name, { url: target.jwks }))
-    }
+    for (const target of targets) rows.push(await measure('jwks', target.name, { url: target.jwks }))
+    rows.push(await measure('jwks', floorJwks.name, { url: floorJwks.url }))
     const lines = [
-      `| scenario | server | req/s | p50 ms | p99 ms | non-2xx | ratio (target) |`,
+      `| scenario | server | req/s | p50 ms | p99 ms | non-2xx | ratios (targets) |`,
       `| --- | --- | ---: | ---: | ---: | ---: | --- |`,
     ]
     for (const row of rows) {
-      const peer = rows.find((other) => other.scenario === row.scenario && other.server === 'oidc-provider')
-      const ratio =
-        row.server === 'tessera' && peer
-          ? `${(row.requestsPerSecond / peer.requestsPerSecond).toFixed(2)}x (≥ ${TARGETS[row.scenario]}x)`
-          : ''
       lines.push(
-        `| ${row.scenario} | ${row.server} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${ratio} |`,
+        `| ${row.scenario} | ${row.server} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${ratios(row, rows)} |`,
       )
     }
     process.stdout.write(
