@@ -17,6 +17,7 @@ import { registerToken } from './endpoints/token.js'
 import { registerHealth } from './health/health-routes.js'
 import { KeyManager } from './keys/key-manager.js'
 import { loadMasterKey, type MasterKey, openSealer } from './keys/master-key.js'
+import { openKeyToken } from './keys/pkcs11/open-key-token.js'
 import { AuditLog } from './lib/audit.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { type AuthorityContext, endpointUrl, PATHS } from './lib/context.js'
@@ -93,13 +94,15 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
   })
   const observability = new AuthorityObservability(config, clock)
   const storage = observability.storage(options.storage ?? createStorage(config.databaseUrl))
+  let token: Awaited<ReturnType<typeof openKeyToken>>
   try {
+    token = await openKeyToken(config)
     await storage.migrate()
     const masterKey = loadMasterKey(config)
     const sealer = await openSealer(storage, masterKey)
     const { token: adminToken, generated } = loadAdminToken(config)
     const audit = new AuditLog(storage, clock, app.log)
-    const keys = new KeyManager({ storage, sealer, config, clock, log: app.log, audit })
+    const keys = new KeyManager({ storage, sealer, config, clock, log: app.log, audit, token })
     const hasher = new SecretHasher(
       new Uint8Array(
         hkdfSync('sha256', masterKey.bytes, new Uint8Array(0), 'tessera client secret hmac', 32),
@@ -198,11 +201,13 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         await app.close()
         await observability.close()
         await keys.stop()
+        await token?.close()
         await audit.stop()
         if (!options.storage) await storage.close()
       },
     }
   } catch (error) {
+    await token?.close()
     if (!options.storage) await storage.close()
     throw error
   }

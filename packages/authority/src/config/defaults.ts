@@ -180,6 +180,36 @@ export const SETTINGS = {
     parse: parseString,
     doc: 'Address the separate metrics port listens on',
   },
+  pkcs11Module: {
+    env: 'TESSERA_PKCS11_MODULE',
+    default: undefined,
+    parse: parseString,
+    doc: 'PKCS#11 module (e.g. /usr/lib/softhsm/libsofthsm2.so): new signing keys are generated and used in its token',
+  },
+  pkcs11TokenLabel: {
+    env: 'TESSERA_PKCS11_TOKEN_LABEL',
+    default: undefined,
+    parse: parseString,
+    doc: 'Label of the PKCS#11 token holding the signing keys',
+  },
+  pkcs11Slot: {
+    env: 'TESSERA_PKCS11_SLOT',
+    default: undefined,
+    parse: parseInteger(0, Number.MAX_SAFE_INTEGER),
+    doc: 'Slot id of the token, instead of its label',
+  },
+  pkcs11Pin: {
+    env: 'TESSERA_PKCS11_PIN',
+    default: undefined,
+    parse: parseString,
+    doc: 'User PIN of the token',
+  },
+  pkcs11PinFile: {
+    env: 'TESSERA_PKCS11_PIN_FILE',
+    default: undefined,
+    parse: parseString,
+    doc: 'File holding the user PIN (preferred over the variable)',
+  },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const
 

@@ -38,6 +38,11 @@ export interface AuthorityConfig {
   /** undefined: /metrics on the main port behind the admin token. */
   readonly metricsPort: number | undefined
   readonly metricsHost: string
+  readonly pkcs11Module: string | undefined
+  readonly pkcs11TokenLabel: string | undefined
+  readonly pkcs11Slot: number | undefined
+  readonly pkcs11Pin: string | undefined
+  readonly pkcs11PinFile: string | undefined
 }
 
 /** A configuration problem; start-up stops with this message, which names the setting. */
