@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -211,12 +211,45 @@ const PEER_TARGETS: Record<string, number> = { client_credentials: 3, jwks: 2.5,
 const FLOOR_TARGETS: Record<string, number> = { client_credentials: 0.75, jwks: 0.85 }
 const TESSERA = 'tessera'
 const TESSERA_NO_METRICS = 'tessera (metrics off)'
+const TESSERA_HSM = 'tessera (keys in SoftHSM)'
+const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so'
+
+/** A fresh SoftHSM token under `dir`; the environment that points an authority at it. */
+function softHsmEnv(dir: string): NodeJS.ProcessEnv {
+  const tokens = join(dir, 'tokens')
+  mkdirSync(tokens, { recursive: true })
+  const conf = join(dir, 'softhsm2.conf')
+  writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`)
+  const pin = randomBytes(8).toString('hex')
+  execFileSync(
+    'softhsm2-util',
+    ['--init-token', '--free', '--label', 'bench', '--pin', pin, '--so-pin', pin],
+    {
+      env: { ...process.env, SOFTHSM2_CONF: conf },
+      stdio: 'ignore',
+    },
+  )
+  return {
+    SOFTHSM2_CONF: conf,
+    TESSERA_PKCS11_MODULE: SOFTHSM_MODULE,
+    TESSERA_PKCS11_TOKEN_LABEL: 'bench',
+    TESSERA_PKCS11_PIN: pin,
+  }
+}
 
 function ratios(row: Row, rows: readonly Row[]): string {
   if (!row.server.startsWith(TESSERA)) return ''
   const inScenario = rows.filter((other) => other.scenario === row.scenario)
   const peer = inScenario.find((other) => other.server === 'oidc-provider')
   const parts: string[] = []
+  if (row.server === TESSERA_HSM) {
+    const inProcess = inScenario.find((other) => other.server === TESSERA)
+    if (inProcess)
+      parts.push(
+        `${Math.round((100 * row.requestsPerSecond) / inProcess.requestsPerSecond)}% of in-process keys`,
+      )
+    return parts.join(', ')
+  }
   if (peer)
     parts.push(
       `${(row.requestsPerSecond / peer.requestsPerSecond).toFixed(2)}x oidc-provider (≥ ${PEER_TARGETS[row.scenario]}x)`,
@@ -239,6 +272,7 @@ async function main(): Promise<void> {
     const bare = await startTessera(join(dataDir, 'metrics-off'), TESSERA_NO_METRICS, {
       TESSERA_METRICS: 'false',
     })
+    const hsm = await startTessera(join(dataDir, 'softhsm'), TESSERA_HSM, softHsmEnv(join(dataDir, 'token')))
     const oidc = await startOidcProvider()
     const floorJwks = await startFloor('jwks')
     const floorTokens = [await startFloor('jwt-async'), await startFloor('jwt-sync')]
@@ -247,6 +281,7 @@ async function main(): Promise<void> {
     for (const target of targets) {
       rows.push(await measure('client_credentials', target.name, { ...target.token, method: 'POST' }))
     }
+    rows.push(await measure('client_credentials', TESSERA_HSM, { ...hsm.target.token, method: 'POST' }))
     for (const floor of floorTokens) {
       rows.push(
         await measure('client_credentials', floor.name, {
@@ -263,12 +298,12 @@ async function main(): Promise<void> {
     for (const target of targets) rows.push(await measure('jwks', target.name, { url: target.jwks }))
     rows.push(await measure('jwks', floorJwks.name, { url: floorJwks.url }))
     const lines = [
-      `| scenario | server | req/s | p50 ms | p99 ms | non-2xx | ratios (targets) |`,
-      `| --- | --- | ---: | ---: | ---: | ---: | --- |`,
+      `| scenario | server | req/s | p50 ms | p99 ms | non-2xx | errors | ratios (targets) |`,
+      `| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |`,
     ]
     for (const row of rows) {
       lines.push(
-        `| ${row.scenario} | ${row.server} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${ratios(row, rows)} |`,
+        `| ${row.scenario} | ${row.server} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${row.errors} | ${ratios(row, rows)} |`,
       )
     }
     process.stdout.write(

@@ -77,6 +77,16 @@ describe('signing keys in a PKCS#11 token (SoftHSM)', () => {
         expect(verified.protectedHeader).toEqual({ alg, typ: 'at+jwt', kid: record?.kid })
         expect(verified.payload.client_id).toBe(client.client_id)
 
+        // Signatures in parallel (the token's sessions on the thread pool) all succeed and verify.
+        const parallel = await Promise.all(Array.from({ length: 40 }, () => requestToken(server.url, client)))
+        expect(parallel.map((response) => response.status)).toEqual(Array(40).fill(200))
+        for (const response of parallel) {
+          await jwtVerify(response.body.access_token as string, createLocalJWKSet(published), {
+            algorithms: [alg],
+            currentDate: clock.date,
+          })
+        }
+
         // Rotation: the next key is generated in the token and signs; the old one stays published.
         const rotated = await fetch(`${server.url}/admin/keys/rotate`, {
           method: 'POST',

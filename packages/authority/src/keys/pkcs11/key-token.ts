@@ -63,7 +63,8 @@ export class KeyToken {
     const p = ((await import('pkcs11js')) as { default?: Pkcs11Module }).default as Pkcs11Module
     const module = new p.PKCS11()
     module.load(options.module)
-    module.C_Initialize()
+    // Signatures run on libuv's thread pool, several at once: the module must lock for itself.
+    module.C_Initialize({ flags: p.CKF_OS_LOCKING_OK })
     try {
       const slot = findSlot(module, options)
       const flags = p.CKF_SERIAL_SESSION | p.CKF_RW_SESSION
