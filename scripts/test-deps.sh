@@ -9,6 +9,7 @@ packages=(
   python3-jwcrypto # JOSE interop peer (Ed448, ES256K, X448, ECDH-ES variants)
   postgresql       # storage contract and multi-instance tests start a throwaway cluster on 127.0.0.1
   softhsm2         # PKCS#11 signing keys: the HSM tests initialise a SoftHSM token in a temp dir
+  haproxy          # npm run test:cluster: three authority instances behind a load balancer
 )
 
 missing=()
