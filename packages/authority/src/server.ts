@@ -26,6 +26,7 @@ import { OAuthError } from './lib/oauth-error.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import { AuthorityObservability } from './metrics/observe-authority.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
+import { watchSecurity } from './security-events/watch-security.js'
 import { createStorage } from './storage/create-storage.js'
 import type { Storage } from './storage/types.js'
 
@@ -172,6 +173,14 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     })
     observability.attach({ app, keys, audit, adminToken, tokenPath: PATHS.token })
     registerHealth(app, { storage, keys })
+    const security = watchSecurity({
+      app,
+      audit,
+      clock,
+      storage,
+      adminToken,
+      webhookUrl: config.alertWebhook,
+    })
     registerMetadata(app, context)
     registerJwks(app, context)
     registerToken(app, context)
@@ -200,6 +209,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         clearInterval(purge)
         await app.close()
         await observability.close()
+        await security.close()
         await keys.stop()
         await token?.close()
         await audit.stop()

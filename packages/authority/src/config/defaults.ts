@@ -6,6 +6,7 @@ import {
   parseIssuer,
   parseLogLevel,
   parseString,
+  parseWebhookUrl,
 } from './parsers.js'
 
 /**
@@ -209,6 +210,12 @@ export const SETTINGS = {
     default: undefined,
     parse: parseString,
     doc: 'File holding the user PIN (preferred over the variable)',
+  },
+  alertWebhook: {
+    env: 'TESSERA_ALERT_WEBHOOK',
+    default: undefined,
+    parse: parseWebhookUrl,
+    doc: 'URL that receives each security event as a JSON POST (retried with backoff, never blocking a request)',
   },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const

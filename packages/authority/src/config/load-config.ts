@@ -43,6 +43,7 @@ export interface AuthorityConfig {
   readonly pkcs11Slot: number | undefined
   readonly pkcs11Pin: string | undefined
   readonly pkcs11PinFile: string | undefined
+  readonly alertWebhook: string | undefined
 }
 
 /** A configuration problem; start-up stops with this message, which names the setting. */

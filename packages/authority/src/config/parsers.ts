@@ -87,3 +87,18 @@ export function parseBoolean(raw: unknown): boolean {
   if (raw === false || raw === 'false' || raw === '0') return false
   throw new SettingError('must be true or false')
 }
+
+/** An absolute http: or https: URL without credentials (it is logged and posted to). */
+export function parseWebhookUrl(raw: unknown): string {
+  const value = parseString(raw)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new SettingError('must be an absolute URL')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new SettingError('must be an http: or https: URL')
+  if (url.username || url.password) throw new SettingError('must not carry credentials')
+  return url.toString()
+}

@@ -2,6 +2,12 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { AuditEvent, Storage } from '../storage/types.js'
 import type { Clock } from './clock.js'
 
+export type AuditObserver = (
+  event: string,
+  subject: string,
+  detail: Readonly<Record<string, unknown>>,
+) => void
+
 /**
  * The audit trail of issued, revoked and rotated events. Events are buffered and written in batches,
  * so issuing a token never waits on a database write; the buffer is flushed every second, when it
@@ -15,7 +21,7 @@ export class AuditLog {
   #timer: NodeJS.Timeout | undefined
   #flushing: Promise<void> = Promise.resolve()
   readonly #batchSize: number
-  readonly #observers: ((event: string) => void)[] = []
+  readonly #observers: AuditObserver[] = []
 
   constructor(storage: Storage, clock: Clock, log: FastifyBaseLogger, batchSize = 500) {
     this.#batchSize = batchSize
@@ -29,8 +35,8 @@ export class AuditLog {
     this.#timer.unref()
   }
 
-  /** Calls `observer` with each event's name as it is recorded (metrics count some of them). */
-  observe(observer: (event: string) => void): void {
+  /** Calls `observer` with each event as it is recorded (metrics and security rules watch them). */
+  observe(observer: AuditObserver): void {
     this.#observers.push(observer)
   }
 
@@ -41,7 +47,7 @@ export class AuditLog {
 
   record(event: string, subject: string, detail: Record<string, unknown>): void {
     this.#buffer.push({ at: this.#clock.now(), event, subject, detail: JSON.stringify(detail) })
-    for (const observer of this.#observers) observer(event)
+    for (const observer of this.#observers) observer(event, subject, detail)
     if (this.#buffer.length >= this.#batchSize) void this.flush()
   }
 

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { SECURITY_RULE_NAMES } from '../security-events/rules.js'
 import type { KeyRecord } from '../storage/types.js'
 import { CountTable } from './count-table.js'
 
@@ -37,6 +38,7 @@ export class AuthorityMetrics {
   readonly #refusals = new CountTable<[route: string]>()
   readonly #tokens = new CountTable<[grant: string]>()
   readonly #keyEvents = new CountTable<[event: string]>()
+  readonly #securityEvents = new CountTable<[rule: string]>()
   readonly #refresh = { rotated: 0, reuse: 0, failed: 0 }
   readonly #storageLatency: Histogram<'operation'>
 
@@ -106,6 +108,20 @@ export class AuthorityMetrics {
         })
       },
     })
+    const securityEvents = this.#securityEvents
+    new Counter({
+      name: 'tessera_security_events_total',
+      help: 'Security rules fired (see GET /admin/security-events for the rules and their thresholds)',
+      labelNames: ['rule'],
+      registers,
+      collect() {
+        this.reset()
+        for (const rule of SECURITY_RULE_NAMES) this.inc({ rule }, 0)
+        securityEvents.forEach(([rule], count) => {
+          this.inc({ rule }, count)
+        })
+      },
+    })
     new Gauge({
       name: 'tessera_signing_keys',
       help: 'Signing keys this instance serves, by state',
@@ -168,7 +184,10 @@ export class AuthorityMetrics {
     if (event === 'refresh_token.rotated') this.#refresh.rotated++
     else if (event === 'refresh_token_reuse') this.#refresh.reuse++
     else if (event === 'refresh_token.failed') this.#refresh.failed++
-    else if (event.startsWith('key.')) {
+    else if (event.startsWith('security.')) {
+      const rule = event.slice('security.'.length)
+      if ((SECURITY_RULE_NAMES as string[]).includes(rule)) this.#securityEvents.add(rule)
+    } else if (event.startsWith('key.')) {
       const name = event.slice(4)
       if (KEY_EVENTS.has(name)) this.#keyEvents.add(name)
     }

@@ -54,7 +54,9 @@ export class AuthorityObservability {
     const { metrics } = this
     if (!metrics) return
     registerRequestMetrics(parts.app, metrics, parts.tokenPath)
-    parts.audit.observe((event) => metrics.observeAudit(event))
+    parts.audit.observe((event) => {
+      metrics.observeAudit(event)
+    })
     if (this.#config.metricsPort === undefined) registerMetricsRoute(parts.app, metrics, parts.adminToken)
     else {
       this.#server = new MetricsServer(metrics, (error) =>
