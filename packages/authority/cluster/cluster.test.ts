@@ -143,18 +143,46 @@ describe('three authority instances on one PostgreSQL behind haproxy', () => {
       await new Promise((resolve) => setTimeout(resolve, LOAD_MS * 0.25))
       const first = await admin(base, 'POST', '/admin/keys/rotate')
       await new Promise((resolve) => setTimeout(resolve, LOAD_MS * 0.25))
+      // Requests straight to the instance (not through the balancer) are in flight when it is told
+      // to stop: each must get its answer or a clean refusal, never a 5xx other than a 503 or a reset.
+      const direct = `http://127.0.0.1:${stopped.port}`
+      const inFlight = Array.from({ length: 20 }, () =>
+        token(direct, client, { grant_type: 'client_credentials', scope: 'read' }).catch((error: Error) => ({
+          status: 0,
+          body: {
+            error: String((error.cause as { code?: string } | undefined)?.code ?? error.message),
+          } as Json,
+        })),
+      )
+      await new Promise((resolve) => setTimeout(resolve, 20))
       stopped.child.kill('SIGTERM')
+      const answered = await Promise.all(inFlight)
       const code = await exited(stopped.child)
       await new Promise((resolve) => setTimeout(resolve, LOAD_MS * 0.15))
       const second = await admin(base, 'POST', '/admin/keys/rotate')
-      return { rotations: [first.status, second.status], exitCode: code }
+      return { rotations: [first.status, second.status], exitCode: code, answered }
     })()
     const workers = [
       ...Array.from({ length: CLIENT_WORKERS }, clientWorker),
       ...Array.from({ length: DEVICES }, deviceWorker),
     ]
     await Promise.all(workers)
-    const { rotations, exitCode } = await events
+    const { rotations, exitCode, answered } = await events
+
+    // The stopped instance's in-flight requests: answered (200), refused cleanly while draining (503
+    // with an OAuth error body), or never connected (ECONNREFUSED) — never a 500 and never a reset.
+    const unclean = answered.filter(
+      (outcome) =>
+        outcome.status !== 200 &&
+        !(outcome.status === 503 && typeof outcome.body.error === 'string') &&
+        !(outcome.status === 0 && outcome.body.error === 'ECONNREFUSED'),
+    )
+    expect(unclean).toEqual([])
+    expect(answered.filter((outcome) => outcome.status === 200).length).toBeGreaterThan(0)
+    for (const outcome of answered) {
+      if (outcome.status === 200)
+        outcomes.push({ kind: 'client_credentials', status: 200, body: outcome.body })
+    }
 
     // The stopped instance drained and exited cleanly; both rotations applied.
     expect(exitCode).toBe(0)
