@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_TOKEN, type RunningAuthority, startAuthority, tempDir } from './helpers/authority.js'
+import { ADMIN_TOKEN, basic, type RunningAuthority, startAuthority, tempDir } from './helpers/authority.js'
 import {
   assertion,
   deviceKey,
@@ -41,6 +41,37 @@ function receiver(
       resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, deliveries, server }),
     ),
   )
+}
+
+/** A refresh sent from `localAddress` (any 127.0.0.0/8 address is this machine's loopback). */
+function refreshFrom(url: string, client: Credentials, token: string, localAddress: string) {
+  const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString()
+  return new Promise<{ status: number; body: Json }>((resolve, reject) => {
+    const request = httpRequest(
+      `${url}/oauth/token`,
+      {
+        method: 'POST',
+        localAddress,
+        headers: {
+          authorization: basic(client.client_id, client.client_secret),
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString()) as Json,
+          }),
+        )
+      },
+    )
+    request.on('error', reject)
+    request.end(body)
+  })
 }
 
 async function securityEvents(url: string) {
@@ -89,6 +120,7 @@ describe('security events: rules, audit events, metrics and the alert webhook', 
       ['refresh_token_reuse', 1, 0],
       ['credential_stuffing', 10, 300],
       ['device_brute_force', 20, 300],
+      ['device_many_addresses', 5, 600],
     ])
     expect(events).toEqual([])
   })
@@ -155,6 +187,24 @@ describe('security events: rules, audit events, metrics and the alert webhook', 
     expect(sampleValue(exposition, 'tessera_security_events_total', { rule: 'credential_stuffing' })).toBe(1)
     expect(sampleValue(exposition, 'tessera_security_events_total', { rule: 'refresh_token_reuse' })).toBe(1)
     expect(sampleValue(exposition, 'tessera_security_events_total', { rule: 'device_brute_force' })).toBe(0)
+  })
+
+  it('one device refreshing from 5 different addresses within the window fires once', async () => {
+    const fleet = await registerFleetClient(server.url)
+    const key = await deviceKey()
+    const device = await registerDevice(server.url, key)
+    let current = (await login(server.url, fleet, await assertion(key, device.id, server.url))).body
+      .refresh_token as string
+    for (const address of ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.2', '127.0.0.5']) {
+      const next = await refreshFrom(server.url, fleet, current, address)
+      expect(next.status).toBe(200)
+      current = next.body.refresh_token as string
+    }
+    await server.authority.context.audit.flush()
+    const fired = (await securityEvents(server.url)).events.filter(
+      (event) => event.rule === 'device_many_addresses',
+    )
+    expect(fired.map((event) => [event.subject, event.detail.addresses])).toEqual([[device.id, 5]])
   })
 
   it('device brute force: 20 failures against one device within the window fire once', async () => {

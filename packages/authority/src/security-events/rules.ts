@@ -20,6 +20,11 @@ export const SECURITY_RULES = {
     threshold: 20,
     windowMs: 5 * 60_000,
   },
+  device_many_addresses: {
+    doc: 'One device logging in or refreshing from at least 5 different addresses within 10 minutes (a copied credential)',
+    threshold: 5,
+    windowMs: 10 * 60_000,
+  },
 } as const
 
 export type SecurityRule = keyof typeof SECURITY_RULES

@@ -6,6 +6,8 @@ import { SlidingWindow } from './sliding-window.js'
 
 /** Audit events that are failed device logins or refreshes; their detail carries the address. */
 const FAILURES = new Set(['device.login_failed', 'refresh_token.failed'])
+/** A device's credentials used successfully; their detail carries the address. */
+const USES = new Set(['device.login', 'refresh_token.rotated'])
 
 /**
  * Runs the security rules (rules.ts) over the audit stream of this instance. Memory is bounded by the
@@ -17,6 +19,7 @@ export class SecurityMonitor {
   readonly #webhook: AlertWebhook | undefined
   readonly #devicesPerAddress = new SlidingWindow(SECURITY_RULES.credential_stuffing.windowMs)
   readonly #failuresPerDevice = new SlidingWindow(SECURITY_RULES.device_brute_force.windowMs)
+  readonly #addressesPerDevice = new SlidingWindow(SECURITY_RULES.device_many_addresses.windowMs)
   #sequence = 0
 
   constructor(audit: AuditLog, clock: Clock, webhook: AlertWebhook | undefined) {
@@ -35,9 +38,19 @@ export class SecurityMonitor {
       })
       return
     }
+    const address = typeof detail.address === 'string' ? detail.address : undefined
+    if (USES.has(event)) {
+      if (address === undefined) return
+      const rule = SECURITY_RULES.device_many_addresses
+      const addresses = this.#addressesPerDevice.add(subject, address, this.#clock.now())
+      if (addresses >= rule.threshold) {
+        this.#addressesPerDevice.reset(subject)
+        this.#fire('device_many_addresses', subject, { addresses, window_s: rule.windowMs / 1000 })
+      }
+      return
+    }
     if (!FAILURES.has(event)) return
     const now = this.#clock.now()
-    const address = typeof detail.address === 'string' ? detail.address : undefined
     const device = subject === '-' ? undefined : subject
     if (address !== undefined && device !== undefined) {
       const devices = this.#devicesPerAddress.add(address, device, now)
