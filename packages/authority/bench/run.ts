@@ -16,6 +16,8 @@ import autocannon, { type Result } from 'autocannon'
  */
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
+/** Interleaved rounds per scenario; each server's figure is its median round. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 const FORM = 'application/x-www-form-urlencoded'
 
@@ -182,27 +184,50 @@ interface Row {
   errors: number
 }
 
-async function measure(
+type Options = Parameters<typeof autocannon>[0]
+
+/** One autocannon run; the first run of each server gets a short warm-up so V8 optimises first. */
+async function run(options: Options, duration: number, warm: boolean): Promise<Result> {
+  if (warm) await autocannon({ ...options, duration: 2, connections: CONNECTIONS })
+  return autocannon({ ...options, duration, connections: CONNECTIONS })
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] as number
+}
+
+/**
+ * Measures one scenario on every server in ROUNDS interleaved rounds (server A, B, C, then again),
+ * reporting each server's median round: on a machine whose load drifts, servers measured minutes
+ * apart are not comparable, servers measured in alternation are.
+ */
+async function measureScenario(
   scenario: string,
-  server: string,
-  options: Parameters<typeof autocannon>[0],
-): Promise<Row> {
-  // A short warm-up lets V8 optimise the hot path before the measured run.
-  await autocannon({ ...options, duration: 2, connections: CONNECTIONS })
-  const result: Result = await autocannon({ ...options, duration: DURATION, connections: CONNECTIONS })
-  const row = {
-    scenario,
-    server,
-    requestsPerSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+  servers: readonly { name: string; options: Options }[],
+): Promise<Row[]> {
+  const duration = Math.max(2, Math.round(DURATION / ROUNDS))
+  const results = new Map<string, Result[]>(servers.map((server) => [server.name, []]))
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const server of servers)
+      results.get(server.name)?.push(await run(server.options, duration, round === 0))
   }
-  process.stderr.write(
-    `${scenario} ${server}: ${row.requestsPerSecond} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms\n`,
-  )
-  return row
+  return servers.map(({ name }) => {
+    const runs = results.get(name) ?? []
+    const row: Row = {
+      scenario,
+      server: name,
+      requestsPerSecond: Math.round(median(runs.map((result) => result.requests.average))),
+      p50: median(runs.map((result) => result.latency.p50)),
+      p99: median(runs.map((result) => result.latency.p99)),
+      non2xx: runs.reduce((sum, result) => sum + result.non2xx, 0),
+      errors: runs.reduce((sum, result) => sum + result.errors + result.timeouts, 0),
+    }
+    process.stderr.write(
+      `${scenario} ${name}: ${row.requestsPerSecond} req/s (rounds: ${runs.map((r) => Math.round(r.requests.average)).join(', ')}), p50 ${row.p50} ms, p99 ${row.p99} ms\n`,
+    )
+    return row
+  })
 }
 
 /** Against oidc-provider: Tessera's req/s at least this many times its. */
@@ -278,25 +303,40 @@ async function main(): Promise<void> {
     const floorTokens = [await startFloor('jwt-async'), await startFloor('jwt-sync')]
     const targets = [tessera.target, bare.target, oidc.target]
     const rows: Row[] = []
-    for (const target of targets) {
-      rows.push(await measure('client_credentials', target.name, { ...target.token, method: 'POST' }))
-    }
-    rows.push(await measure('client_credentials', TESSERA_HSM, { ...hsm.target.token, method: 'POST' }))
-    for (const floor of floorTokens) {
-      rows.push(
-        await measure('client_credentials', floor.name, {
-          url: floor.url,
-          method: 'POST',
-          headers: tessera.target.token.headers,
-          body: tessera.target.token.body,
-        }),
-      )
-    }
-    for (const target of targets) {
-      rows.push(await measure('introspection', target.name, { ...target.introspection, method: 'POST' }))
-    }
-    for (const target of targets) rows.push(await measure('jwks', target.name, { url: target.jwks }))
-    rows.push(await measure('jwks', floorJwks.name, { url: floorJwks.url }))
+    const token = (target: Target) => ({
+      name: target.name,
+      options: { ...target.token, method: 'POST' as const },
+    })
+    rows.push(
+      ...(await measureScenario('client_credentials', [
+        ...targets.map(token),
+        token(hsm.target),
+        ...floorTokens.map((floor) => ({
+          name: floor.name,
+          options: {
+            url: floor.url,
+            method: 'POST' as const,
+            headers: tessera.target.token.headers,
+            body: tessera.target.token.body,
+          },
+        })),
+      ])),
+    )
+    rows.push(
+      ...(await measureScenario(
+        'introspection',
+        targets.map((target) => ({
+          name: target.name,
+          options: { ...target.introspection, method: 'POST' as const },
+        })),
+      )),
+    )
+    rows.push(
+      ...(await measureScenario('jwks', [
+        ...targets.map((target) => ({ name: target.name, options: { url: target.jwks } })),
+        { name: floorJwks.name, options: { url: floorJwks.url } },
+      ])),
+    )
     const lines = [
       `| scenario | server | req/s | p50 ms | p99 ms | non-2xx | errors | ratios (targets) |`,
       `| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |`,
@@ -307,13 +347,13 @@ async function main(): Promise<void> {
       )
     }
     process.stdout.write(
-      `\n${lines.join('\n')}\n\n${DURATION}s per run, ${CONNECTIONS} connections, Node ${process.version}\n`,
+      `\n${lines.join('\n')}\n\n${ROUNDS} interleaved rounds of ${Math.max(2, Math.round(DURATION / ROUNDS))}s per server and scenario (median shown), ${CONNECTIONS} connections, Node ${process.version}\n`,
     )
     const out = here('../../../../bench-results')
     mkdirSync(out, { recursive: true })
     writeFileSync(
       join(out, 'authority.json'),
-      `${JSON.stringify({ duration: DURATION, connections: CONNECTIONS, rows }, null, 2)}\n`,
+      `${JSON.stringify({ duration: DURATION, rounds: ROUNDS, connections: CONNECTIONS, rows }, null, 2)}\n`,
     )
   } finally {
     for (const child of children) child.kill('SIGTERM')
