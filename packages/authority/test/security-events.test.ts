@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN, basic, type RunningAuthority, startAuthority, tempDir } from './helpers/authority.js'
 import {
   assertion,
+  type Credentials,
   deviceKey,
+  type Json,
   login,
   refresh,
   registerDevice,

@@ -157,12 +157,6 @@ export class KeyToken {
     this.#keys.delete(id.toString('hex'))
   }
 
-  /** Key objects in the token carrying `reference`'s id (for tests and operators). */
-  async objectsOf(reference: string): Promise<number> {
-    const id = idOf(reference)
-    return this.#withSession(async (session) => this.#find(session, id, undefined).length)
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
