@@ -45,6 +45,7 @@ export type { JWKSResolver, LocalJWKSet, LocalJWKSetOptions } from './jwks/local
 export { createLocalJWKSet } from './jwks/local.js'
 export type { RemoteJWKSet, RemoteJWKSetOptions } from './jwks/remote.js'
 export { createRemoteJWKSet } from './jwks/remote.js'
+export type { JWKSCacheExport, JWKSEvent, JWKSFetchReason, JWKSStats } from './jwks/types.js'
 export type { CompactSignOptions } from './jws/compact/sign.js'
 export { compactSign, compactSignSync } from './jws/compact/sign.js'
 export { compactVerify, compactVerifySync } from './jws/compact/verify.js'
@@ -61,10 +62,13 @@ export type {
   GeneralJWS,
   GeneralVerifyResult,
   JWSHeaderParameters,
+  JWSVerifyOptions,
+  KeyResolution,
+  KeyResolver,
 } from './jws/types.js'
 export type { CreateJWTSignerOptions, JWTSigner } from './jwt/create-signer.js'
 export { createJWTSigner } from './jwt/create-signer.js'
-export type { CreateJWTVerifierOptions, JWTVerifier } from './jwt/create-verifier.js'
+export type { CreateJWTVerifierOptions } from './jwt/create-verifier.js'
 export { createJWTVerifier } from './jwt/create-verifier.js'
 export { decodeProtectedHeader, unsafeDecodeJWT } from './jwt/decode.js'
 export type { DecryptJWTOptions, DecryptJWTResult, EncryptJWTOptions } from './jwt/encrypt.js'
@@ -79,18 +83,18 @@ export type {
 export { decryptThenVerifyJWT, signThenEncryptJWT } from './jwt/nested.js'
 export type { SignJWTOptions } from './jwt/sign.js'
 export { signJWT, signJWTSync } from './jwt/sign.js'
+export type {
+  JWTClaimsOptions,
+  JWTPayload,
+  JWTVerifier,
+  TokenCacheOptions,
+  VerifyJWTOptions,
+  VerifyJWTResult,
+} from './jwt/types.js'
 export { decodeUnsecuredJWT, encodeUnsecuredJWT } from './jwt/unsecured.js'
-export type { VerifyJWTResult } from './jwt/verify.js'
 export { verifyJWT, verifyJWTSync } from './jwt/verify.js'
 export type { JOSEHeaderParameters } from './lib/header.js'
-export type { JWKSCacheExport } from './lib/jwks-cache-export.js'
-export type { JWKSEvent, JWKSFetchReason, JWKSStats } from './lib/jwks-stats.js'
-export type { KeyResolution, KeyResolver } from './lib/jws-verify.js'
-export type { JWTClaimsOptions, JWTPayload } from './lib/jwt-claims.js'
-export type { VerifyJWTOptions } from './lib/jwt-verify.js'
 export type { KeyBinding, KeyKind, KeyOperation, KeyTypeName } from './lib/key.js'
 export { Key } from './lib/key.js'
 export { MAX_KEY_CANDIDATES } from './lib/key-candidates.js'
 export type { KeyInput } from './lib/key-input.js'
-export type { TokenCacheOptions } from './lib/token-cache.js'
-export type { JWSVerifyOptions } from './lib/verify-options.js'

@@ -2,8 +2,6 @@ import type { JOSEHeaderParameters } from '../lib/header.js'
 import type { Key } from '../lib/key.js'
 import type { KeyInput } from '../lib/key-input.js'
 
-export type { JWEDecryptOptions, JWEEncryptOptions } from '../lib/jwe-options.js'
-
 /** JOSE header parameters of a JWE (RFC 7516 §4.1, RFC 7518 §4). */
 export interface JWEHeaderParameters extends JOSEHeaderParameters {
   enc?: string
@@ -80,3 +78,25 @@ export type JWEKeyResolver<Token> = (
   header: JWEHeaderParameters,
   token: Token,
 ) => KeyInput | Promise<KeyInput>
+
+export interface JWEDecryptOptions {
+  /** The key management algorithms (`alg`) this call accepts. Required: no default accepts everything. */
+  keyManagementAlgorithms: readonly string[]
+  /** The content encryption algorithms (`enc`) this call accepts. Required. */
+  contentEncryptionAlgorithms: readonly string[]
+  /** Extension header parameters the caller understands and enforces, so `crit` may list them. */
+  crit?: readonly string[]
+  /** Refuse serialized tokens longer than this many characters. Default 1 MiB. */
+  maxTokenLength?: number
+  /** Refuse `zip: "DEF"` content that inflates past this many bytes (checked while inflating). Default 256 KiB. */
+  maxDecompressedLength?: number
+  /** Refuse PBES2 tokens whose `p2c` is above this. Default 100000; at least 1000. */
+  maxPBES2Count?: number
+}
+
+export interface JWEEncryptOptions {
+  /** PBES2 iteration count. Default 10000; at least 1000 and at most 10,000,000. */
+  p2c?: number
+  /** Extension parameters the sender declares it understands, so they may be listed in `crit`. */
+  crit?: readonly string[]
+}

@@ -1,12 +1,15 @@
 import { createPublicKey } from 'node:crypto'
 import { type Key, keyObjectOf } from '../lib/key.js'
 import { toKey } from '../lib/key-input.js'
+import { assertKnownOptions, declareOptions } from '../lib/options.js'
 import type { JWK } from './types.js'
 
 export interface ExportJWKOptions {
   /** Export only the public members of a private key. */
   publicOnly?: boolean
 }
+
+const EXPORT_JWK_OPTIONS = declareOptions<ExportJWKOptions>({ publicOnly: true })
 
 /**
  * Exports a key as a JWK: private members for private and secret keys (unless `publicOnly`), and the
@@ -18,11 +21,13 @@ export interface ExportJWKOptions {
  * const jwk = await exportJWK(publicKey)
  */
 export async function exportJWK(key: Key, options?: ExportJWKOptions): Promise<JWK> {
+  assertKnownOptions(options, EXPORT_JWK_OPTIONS, 'exportJWK')
   return exportJWKSync(key, options)
 }
 
 /** The synchronous form of exportJWK. */
 export function exportJWKSync(keyInput: Key, options?: ExportJWKOptions): JWK {
+  assertKnownOptions(options, EXPORT_JWK_OPTIONS, 'exportJWKSync')
   const key = toKey(keyInput)
   let handle = keyObjectOf(key)
   if (options?.publicOnly) {

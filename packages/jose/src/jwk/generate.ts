@@ -5,6 +5,7 @@ import { getSigningAlgorithm } from '../jwa/signing-algorithms.js'
 import { MIN_RSA_BITS } from '../lib/assert-key.js'
 import { Key, type KeyBinding, MAX_RSA_BITS } from '../lib/key.js'
 import { secretKeyFromBytes } from '../lib/key-input.js'
+import { assertKnownOptions, declareOptions } from '../lib/options.js'
 
 export interface GenerateKeyPairOptions {
   /** Curve for `EdDSA` (Ed25519 or Ed448) and for `ECDH-ES*` (P-256, the default, P-384, P-521, X25519, X448). */
@@ -13,6 +14,13 @@ export interface GenerateKeyPairOptions {
   modulusLength?: number
   kid?: string
 }
+
+const GENERATE_KEY_PAIR_OPTIONS = declareOptions<GenerateKeyPairOptions>({
+  crv: true,
+  modulusLength: true,
+  kid: true,
+})
+const GENERATE_SECRET_OPTIONS = declareOptions<{ kid?: string }>({ kid: true })
 
 export interface GeneratedKeyPair {
   privateKey: Key
@@ -106,6 +114,7 @@ export function generateKeyPair(
   options: GenerateKeyPairOptions = {},
 ): Promise<GeneratedKeyPair> {
   if (typeof alg !== 'string') throw new TypeError('"alg" must be a string')
+  assertKnownOptions(options, GENERATE_KEY_PAIR_OPTIONS, 'generateKeyPair')
   const spec = keySpec(alg, options)
   const binding: KeyBinding = { alg }
   if (options.kid !== undefined) binding.kid = options.kid
@@ -156,6 +165,7 @@ export function registerSecretLength(alg: string, bytes: number): void {
  * const secret = await generateSecret('HS256')
  */
 export async function generateSecret(alg: string, options: { kid?: string } = {}): Promise<Key> {
+  assertKnownOptions(options, GENERATE_SECRET_OPTIONS, 'generateSecret')
   const bytes = SECRET_BYTES[alg]
   if (bytes === undefined)
     throw new JOSEError('ERR_JOSE_NOT_SUPPORTED', `cannot generate a secret for "${alg}"`)

@@ -2,6 +2,10 @@ import type { KeyObject } from 'node:crypto'
 import { assertAlgorithmFitsKey } from '../lib/algorithm-fit.js'
 import type { Key, KeyBinding } from '../lib/key.js'
 import { keyFromKeyObject, secretKeyFromBytes } from '../lib/key-input.js'
+import { assertKnownOptions, declareOptions } from '../lib/options.js'
+
+/** What a caller may bind a key to besides `alg`, which has its own argument. */
+const BINDING_OPTIONS = declareOptions<Omit<KeyBinding, 'alg'>>({ use: true, keyOps: true, kid: true })
 
 /**
  * Wraps secret bytes (or a UTF-8 string) as a key for `alg`. Refuses secrets shorter than the
@@ -18,6 +22,7 @@ export function importSecret(
   binding: Omit<KeyBinding, 'alg'> = {},
 ): Key {
   if (typeof alg !== 'string') throw new TypeError('"alg" must be a string')
+  assertKnownOptions(binding, BINDING_OPTIONS, 'importSecret')
   let bytes: Uint8Array
   if (typeof secret === 'string') bytes = new TextEncoder().encode(secret)
   else if (secret instanceof Uint8Array) bytes = secret
@@ -33,6 +38,7 @@ export function importKeyObject(
   alg?: string,
   binding: Omit<KeyBinding, 'alg'> = {},
 ): Key {
+  assertKnownOptions(binding, BINDING_OPTIONS, 'importKeyObject')
   const key = keyFromKeyObject(keyObject, alg === undefined ? binding : { ...binding, alg })
   if (alg !== undefined) assertAlgorithmFitsKey(key, alg)
   return key

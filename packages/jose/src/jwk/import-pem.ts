@@ -2,11 +2,14 @@ import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } fr
 import { JOSEError } from '../errors.js'
 import { assertAlgorithmFitsKey } from '../lib/algorithm-fit.js'
 import { Key, type KeyBinding } from '../lib/key.js'
+import { assertKnownOptions, declareOptions } from '../lib/options.js'
 
 export interface ImportPEMOptions {
   kid?: string
   use?: 'sig' | 'enc'
 }
+
+const IMPORT_PEM_OPTIONS = declareOptions<ImportPEMOptions>({ kid: true, use: true })
 
 function parsePEM(pem: string): KeyObject {
   const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(pem)?.[1]
@@ -38,6 +41,7 @@ function parsePEM(pem: string): KeyObject {
 export async function importPEM(pem: string, alg: string, options?: ImportPEMOptions): Promise<Key> {
   if (typeof pem !== 'string') throw new TypeError('"pem" must be a string')
   if (typeof alg !== 'string') throw new TypeError('"alg" must be a string')
+  assertKnownOptions(options, IMPORT_PEM_OPTIONS, 'importPEM')
   const binding: KeyBinding = { alg }
   if (options?.kid !== undefined) binding.kid = options.kid
   if (options?.use !== undefined) binding.use = options.use

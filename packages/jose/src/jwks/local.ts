@@ -1,7 +1,7 @@
 import type { JOSEHeaderParameters } from '../lib/header.js'
-import { KeySetIndex } from '../lib/jwks-select.js'
 import type { Key } from '../lib/key.js'
-import { assertPositiveInteger } from '../lib/verify-options.js'
+import { assertKnownOptions, assertPositiveInteger, declareOptions } from '../lib/options.js'
+import { KeySetIndex } from './internal/select.js'
 
 export interface LocalJWKSetOptions {
   /**
@@ -10,6 +10,8 @@ export interface LocalJWKSetOptions {
    */
   maxCandidates?: number
 }
+
+const LOCAL_JWKS_SET_OPTIONS = declareOptions<LocalJWKSetOptions>({ maxCandidates: true })
 
 /** A key resolver backed by a JWK set, usable wherever a `keyOrResolver` is accepted. */
 export interface JWKSResolver<Result = Key | Key[]> {
@@ -43,6 +45,7 @@ export function resolveMaxCandidates(value: unknown): number {
  */
 export function createLocalJWKSet(jwks: unknown, options: LocalJWKSetOptions = {}): LocalJWKSet {
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" must be an object')
+  assertKnownOptions(options, LOCAL_JWKS_SET_OPTIONS, 'createLocalJWKSet')
   const index = new KeySetIndex(jwks, {
     maxCandidates: resolveMaxCandidates(options.maxCandidates),
     allowSymmetric: true,

@@ -1,12 +1,13 @@
 import type { JOSEHeaderParameters } from '../lib/header.js'
-import { Backoff, resolveBackoff } from '../lib/jwks-backoff.js'
-import { exportSnapshot, importSnapshot, type JWKSCacheExport } from '../lib/jwks-cache-export.js'
-import { assertDuration, resolveCachePolicy } from '../lib/jwks-cache-policy.js'
-import { RemoteKeySetState } from '../lib/jwks-remote-state.js'
-import { type JWKSEvent, type JWKSStats, JWKSTelemetry } from '../lib/jwks-stats.js'
 import type { Key } from '../lib/key.js'
-import { assertPositiveInteger } from '../lib/verify-options.js'
+import { assertKnownOptions, assertPositiveInteger, declareOptions } from '../lib/options.js'
+import { Backoff, resolveBackoff } from './internal/backoff.js'
+import { exportSnapshot, importSnapshot } from './internal/cache-export.js'
+import { assertDuration, resolveCachePolicy } from './internal/cache-policy.js'
+import { RemoteKeySetState } from './internal/remote-state.js'
+import { JWKSTelemetry } from './internal/stats.js'
 import { type JWKSResolver, resolveMaxCandidates } from './local.js'
+import type { JWKSCacheExport, JWKSEvent, JWKSStats } from './types.js'
 
 export interface RemoteJWKSetOptions {
   /** Allow `http:` URLs. Only for tests against a loopback server: keys fetched in clear can be swapped. */
@@ -54,6 +55,25 @@ export interface RemoteJWKSet extends JWKSResolver<Promise<Key | Key[]>> {
   importCache(cache: JWKSCacheExport): boolean
   stats(): JWKSStats
 }
+
+const REMOTE_JWKS_SET_OPTIONS = declareOptions<RemoteJWKSetOptions>({
+  allowInsecureHttp: true,
+  timeoutMs: true,
+  maxResponseBytes: true,
+  minCacheAgeMs: true,
+  maxCacheAgeMs: true,
+  defaultCacheAgeMs: true,
+  staleIfErrorMs: true,
+  cooldownMs: true,
+  backoffInitialMs: true,
+  backoffMaxMs: true,
+  maxCandidates: true,
+  headers: true,
+  cache: true,
+  onEvent: true,
+  now: true,
+  random: true,
+})
 
 const REFUSED_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization'])
 
@@ -103,6 +123,7 @@ function assertFunction(value: unknown, option: string): void {
  */
 export function createRemoteJWKSet(url: string | URL, options: RemoteJWKSetOptions = {}): RemoteJWKSet {
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" must be an object')
+  assertKnownOptions(options, REMOTE_JWKS_SET_OPTIONS, 'createRemoteJWKSet')
   const target = resolveUrl(url, options.allowInsecureHttp === true)
   const { timeoutMs = 5000, maxResponseBytes = 512 * 1024, cooldownMs = 30_000 } = options
   assertPositiveInteger(timeoutMs, 'timeoutMs')

@@ -1,5 +1,6 @@
 import type { JOSEHeaderParameters } from '../lib/header.js'
 import type { Key } from '../lib/key.js'
+import type { KeyInput } from '../lib/key-input.js'
 
 export type { JOSEHeaderParameters as JWSHeaderParameters } from '../lib/header.js'
 
@@ -33,4 +34,27 @@ export interface FlattenedVerifyResult {
 export interface GeneralVerifyResult extends FlattenedVerifyResult {
   /** Which entry of `signatures` verified. */
   signatureIndex: number
+}
+
+/**
+ * What a resolver returns: a key, or (when it cannot tell them apart, like a JWK set lookup for a
+ * token without `kid`) a short list of candidates tried in order, at most MAX_KEY_CANDIDATES.
+ */
+export type KeyResolution = KeyInput | readonly KeyInput[]
+
+/** A key, or a function that picks one from the header (a JWK set lookup, a per-tenant key…). */
+export type KeyResolver<Token> = (
+  protectedHeader: JOSEHeaderParameters,
+  token: Token,
+) => KeyResolution | Promise<KeyResolution>
+
+export interface JWSVerifyOptions {
+  /** The algorithms this call accepts. Required: no default accepts everything. */
+  algorithms: readonly string[]
+  /** Extension header parameters the caller understands and enforces, so `crit` may list them. */
+  crit?: readonly string[]
+  /** Refuse serialized tokens longer than this many characters. */
+  maxTokenLength?: number
+  /** The payload of a detached-content JWS (RFC 7515 Appendix F), when the token carries none. */
+  detachedPayload?: Uint8Array | string
 }

@@ -1,15 +1,18 @@
 import { Buffer } from 'node:buffer'
+import { prepareSigning } from '../jws/internal/sign.js'
 import { assertSigningKey } from '../lib/assert-key.js'
 import { signAsync, signSyncBase64url } from '../lib/backend/signing.js'
-import { prepareSigning } from '../lib/jws-sign.js'
-import type { JWTPayload } from '../lib/jwt-claims.js'
 import { keyObjectOf } from '../lib/key.js'
 import { type KeyInput, toKey } from '../lib/key-input.js'
-import { resolveSignOptions, type SignJWTOptions } from './sign.js'
+import { assertKnownOptions, combineOptions } from '../lib/options.js'
+import { resolveSignOptions, SIGN_JWT_OPTIONS, type SignJWTOptions } from './sign.js'
+import type { JWTPayload } from './types.js'
 
 export interface CreateJWTSignerOptions extends SignJWTOptions {
   key: KeyInput
 }
+
+const CREATE_JWT_SIGNER_OPTIONS = combineOptions(SIGN_JWT_OPTIONS, 'key')
 
 export interface JWTSigner {
   /** Signs on the thread pool for asymmetric algorithms. */
@@ -29,6 +32,7 @@ export interface JWTSigner {
  */
 export function createJWTSigner(options: CreateJWTSignerOptions): JWTSigner {
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" is required')
+  assertKnownOptions(options, CREATE_JWT_SIGNER_OPTIONS, 'createJWTSigner')
   const { header, build } = resolveSignOptions(options)
   const key = toKey(options.key)
   // Validates the header, crit and key once, exactly as compactSign would on every call.

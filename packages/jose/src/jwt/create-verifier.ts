@@ -1,14 +1,16 @@
-import { checkSignature, checkSignatureSync, type KeyResolver } from '../lib/jws-verify.js'
+import { checkSignature, checkSignatureSync } from '../jws/internal/verify.js'
+import type { KeyResolver } from '../jws/types.js'
+import { type KeyInput, toKey } from '../lib/key-input.js'
+import { assertKnownOptions, combineOptions } from '../lib/options.js'
+import { withTokenCache } from './internal/token-cache.js'
 import {
   HeaderCache,
   prepareJWT,
   readClaims,
   resolveJWTOptions,
-  type VerifyJWTOptions,
-} from '../lib/jwt-verify.js'
-import { type KeyInput, toKey } from '../lib/key-input.js'
-import { type TokenCacheOptions, withTokenCache } from '../lib/token-cache.js'
-import type { VerifyJWTResult } from './verify.js'
+  VERIFY_JWT_OPTIONS,
+} from './internal/verify.js'
+import type { JWTVerifier, TokenCacheOptions, VerifyJWTOptions, VerifyJWTResult } from './types.js'
 
 export interface CreateJWTVerifierOptions extends VerifyJWTOptions {
   /** The verification key, or a resolver that picks one from the header. */
@@ -20,12 +22,7 @@ export interface CreateJWTVerifierOptions extends VerifyJWTOptions {
   tokenCache?: boolean | TokenCacheOptions
 }
 
-export interface JWTVerifier {
-  /** Verifies on the thread pool for asymmetric algorithms. */
-  (token: string): Promise<VerifyJWTResult>
-  /** Verifies on the calling thread (node, with a local key or a synchronous resolver). */
-  sync(token: string): VerifyJWTResult
-}
+const CREATE_JWT_VERIFIER_OPTIONS = combineOptions(VERIFY_JWT_OPTIONS, 'key', 'tokenCache')
 
 /**
  * Resolves the key and every option once and returns a verifier for the hot path, with an async and a
@@ -38,6 +35,7 @@ export interface JWTVerifier {
  */
 export function createJWTVerifier(options: CreateJWTVerifierOptions): JWTVerifier {
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" is required')
+  assertKnownOptions(options, CREATE_JWT_VERIFIER_OPTIONS, 'createJWTVerifier')
   const resolved = resolveJWTOptions(options)
   const cache = new HeaderCache()
   const resolver = typeof options.key === 'function' ? options.key : undefined

@@ -2,8 +2,8 @@ import { JOSEError } from '../errors.js'
 import { decodeBase64url } from '../lib/base64url.js'
 import type { JOSEHeaderParameters } from '../lib/header.js'
 import { parseJSONObject } from '../lib/json.js'
-import type { JWTPayload } from '../lib/jwt-claims.js'
-import { DEFAULT_MAX_JWT_LENGTH } from '../lib/jwt-verify.js'
+import { DEFAULT_MAX_JWT_LENGTH } from './internal/verify.js'
+import type { JWTPayload } from './types.js'
 
 function firstSegments(token: unknown): string[] {
   if (typeof token !== 'string') throw new JOSEError('ERR_JWS_INVALID', 'a token must be a string')

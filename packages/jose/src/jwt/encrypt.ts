@@ -1,20 +1,21 @@
 import { JOSEError } from '../errors.js'
-import { compactDecrypt } from '../jwe/compact/decrypt.js'
+import { decryptCompact } from '../jwe/compact/decrypt.js'
 import { compactEncrypt } from '../jwe/compact/encrypt.js'
-import type { JWEHeaderParameters, JWEKeyResolver } from '../jwe/types.js'
+import { JWE_DECRYPT_OPTIONS, JWE_ENCRYPT_OPTIONS, resolveJWEOptions } from '../jwe/internal/options.js'
+import type {
+  JWEDecryptOptions,
+  JWEEncryptOptions,
+  JWEHeaderParameters,
+  JWEKeyResolver,
+} from '../jwe/types.js'
 import { parseJSONObject } from '../lib/json.js'
-import type { JWEDecryptOptions, JWEEncryptOptions } from '../lib/jwe-options.js'
-import {
-  type JWTClaimsOptions,
-  type JWTPayload,
-  normalizeTyp,
-  resolveClaimsOptions,
-  validateClaims,
-} from '../lib/jwt-claims.js'
-import { DEFAULT_MAX_JWT_LENGTH } from '../lib/jwt-verify.js'
 import type { Key } from '../lib/key.js'
 import type { KeyInput } from '../lib/key-input.js'
-import { resolveSignOptions, type SignJWTOptions } from './sign.js'
+import { assertKnownOptions, combineOptions } from '../lib/options.js'
+import { JWT_CLAIMS_OPTIONS, normalizeTyp, resolveClaimsOptions, validateClaims } from './internal/claims.js'
+import { DEFAULT_MAX_JWT_LENGTH } from './internal/verify.js'
+import { resolveSignOptions, SIGN_JWT_OPTIONS, type SignJWTOptions } from './sign.js'
+import type { JWTClaimsOptions, JWTPayload } from './types.js'
 
 export interface EncryptJWTOptions extends Omit<SignJWTOptions, 'header'>, JWEEncryptOptions {
   /** The key management algorithm (`alg`). Required. */
@@ -35,6 +36,9 @@ export interface DecryptJWTResult {
 
 /** Encrypted JWTs are larger than signed ones; twice the signed default still refuses abuse. */
 export const DEFAULT_MAX_ENCRYPTED_JWT_LENGTH = 2 * DEFAULT_MAX_JWT_LENGTH
+
+const ENCRYPT_JWT_OPTIONS = combineOptions(SIGN_JWT_OPTIONS, 'enc', JWE_ENCRYPT_OPTIONS)
+const DECRYPT_JWT_OPTIONS = combineOptions(JWT_CLAIMS_OPTIONS, JWE_DECRYPT_OPTIONS)
 
 /** The protected header and claims builder for an encrypted JWT, shared with signThenEncryptJWT. */
 export function resolveEncryptJWTOptions(options: EncryptJWTOptions) {
@@ -60,6 +64,7 @@ export async function encryptJWT(
   key: KeyInput,
   options: EncryptJWTOptions,
 ): Promise<string> {
+  assertKnownOptions(options, ENCRYPT_JWT_OPTIONS, 'encryptJWT')
   const { header, build } = resolveEncryptJWTOptions(options)
   const jweOptions: JWEEncryptOptions = {}
   if (options.p2c !== undefined) jweOptions.p2c = options.p2c
@@ -85,11 +90,13 @@ export async function decryptJWT(
   options: DecryptJWTOptions,
 ): Promise<DecryptJWTResult> {
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" is required')
+  assertKnownOptions(options, DECRYPT_JWT_OPTIONS, 'decryptJWT')
   const claimsOptions = resolveClaimsOptions(options)
-  const { plaintext, protectedHeader, key } = await compactDecrypt(token, keyOrResolver, {
+  const jweOptions = resolveJWEOptions({
     ...options,
     maxTokenLength: options.maxTokenLength ?? DEFAULT_MAX_ENCRYPTED_JWT_LENGTH,
   })
+  const { plaintext, protectedHeader, key } = await decryptCompact(token, keyOrResolver, jweOptions)
   if (typeof protectedHeader.cty === 'string' && normalizeTyp(protectedHeader.cty) === 'application/jwt') {
     throw new JOSEError(
       'ERR_JWT_INVALID',

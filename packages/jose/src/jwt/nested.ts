@@ -2,17 +2,23 @@ import { Buffer, isUtf8 } from 'node:buffer'
 import { JOSEError } from '../errors.js'
 import { compactDecrypt } from '../jwe/compact/decrypt.js'
 import { compactEncrypt } from '../jwe/compact/encrypt.js'
-import type { JWEHeaderParameters, JWEKeyResolver } from '../jwe/types.js'
+import { JWE_DECRYPT_OPTIONS, JWE_ENCRYPT_OPTIONS } from '../jwe/internal/options.js'
+import type {
+  JWEDecryptOptions,
+  JWEEncryptOptions,
+  JWEHeaderParameters,
+  JWEKeyResolver,
+} from '../jwe/types.js'
+import type { KeyResolver } from '../jws/types.js'
 import type { JOSEHeaderParameters } from '../lib/header.js'
-import type { JWEDecryptOptions, JWEEncryptOptions } from '../lib/jwe-options.js'
-import type { KeyResolver } from '../lib/jws-verify.js'
-import type { JWTPayload } from '../lib/jwt-claims.js'
-import { normalizeTyp } from '../lib/jwt-claims.js'
-import type { VerifyJWTOptions } from '../lib/jwt-verify.js'
 import type { Key } from '../lib/key.js'
 import type { KeyInput } from '../lib/key-input.js'
+import { assertKnownOptions, combineOptions } from '../lib/options.js'
 import { DEFAULT_MAX_ENCRYPTED_JWT_LENGTH } from './encrypt.js'
-import { type SignJWTOptions, signJWT } from './sign.js'
+import { normalizeTyp } from './internal/claims.js'
+import { VERIFY_JWT_OPTIONS } from './internal/verify.js'
+import { SIGN_JWT_OPTIONS, type SignJWTOptions, signJWT } from './sign.js'
+import type { JWTPayload, VerifyJWTOptions } from './types.js'
 import { verifyJWT } from './verify.js'
 
 export interface NestedSigningOptions extends SignJWTOptions {
@@ -37,6 +43,11 @@ export interface NestedDecryptionOptions extends JWEDecryptOptions {
 export interface NestedVerificationOptions extends VerifyJWTOptions {
   key: KeyInput | KeyResolver<string>
 }
+
+const SIGNING_OPTIONS = combineOptions(SIGN_JWT_OPTIONS, 'key')
+const ENCRYPTION_OPTIONS = combineOptions('key', 'alg', 'enc', 'kid', 'header', JWE_ENCRYPT_OPTIONS)
+const DECRYPTION_OPTIONS = combineOptions('key', JWE_DECRYPT_OPTIONS)
+const VERIFICATION_OPTIONS = combineOptions('key', VERIFY_JWT_OPTIONS)
 
 export interface DecryptThenVerifyJWTResult {
   payload: JWTPayload
@@ -68,6 +79,8 @@ export async function signThenEncryptJWT(
   if (typeof signing !== 'object' || signing === null) throw new TypeError('"signing" options are required')
   if (typeof encryption !== 'object' || encryption === null)
     throw new TypeError('"encryption" options are required')
+  assertKnownOptions(signing, SIGNING_OPTIONS, 'signThenEncryptJWT', 'signing.')
+  assertKnownOptions(encryption, ENCRYPTION_OPTIONS, 'signThenEncryptJWT', 'encryption.')
   if (typeof encryption.alg !== 'string') throw new TypeError('"encryption.alg" is required')
   if (typeof encryption.enc !== 'string') throw new TypeError('"encryption.enc" is required')
   if (encryption.kid !== undefined && typeof encryption.kid !== 'string')
@@ -106,6 +119,8 @@ export async function decryptThenVerifyJWT(
     throw new TypeError('"decryption" options are required')
   if (typeof verification !== 'object' || verification === null)
     throw new TypeError('"verification" options are required')
+  assertKnownOptions(decryption, DECRYPTION_OPTIONS, 'decryptThenVerifyJWT', 'decryption.')
+  assertKnownOptions(verification, VERIFICATION_OPTIONS, 'decryptThenVerifyJWT', 'verification.')
   const { key: decryptionKeyInput, ...decryptOptions } = decryption
   const { key: verificationKey, ...verifyOptions } = verification
   const decrypted = await compactDecrypt(token, decryptionKeyInput, {

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { compactSign, compactSignSync } from '../jws/compact/sign.js'
 import type { JOSEHeaderParameters } from '../lib/header.js'
 import { isPlainObject } from '../lib/json.js'
-import type { JWTPayload } from '../lib/jwt-claims.js'
 import type { KeyInput } from '../lib/key-input.js'
+import { assertKnownOptions, declareOptions } from '../lib/options.js'
 import { assertDate, epochSeconds, toSeconds } from '../lib/time.js'
+import type { JWTPayload } from './types.js'
 
 export interface SignJWTOptions {
   /** The JWS algorithm. Required. */
@@ -28,6 +29,22 @@ export interface SignJWTOptions {
   /** "Now", for tests. */
   currentDate?: Date
 }
+
+/** signJWT and signJWTSync; createJWTSigner adds `key`, encryptJWT `enc`, `p2c` and `crit`. */
+export const SIGN_JWT_OPTIONS = declareOptions<SignJWTOptions>({
+  alg: true,
+  kid: true,
+  typ: true,
+  header: true,
+  issuer: true,
+  audience: true,
+  subject: true,
+  expiresIn: true,
+  notBefore: true,
+  jti: true,
+  iat: true,
+  currentDate: true,
+})
 
 /** Claims and header a signer adds to every token, resolved and checked once. */
 export interface ResolvedSignOptions {
@@ -106,12 +123,14 @@ export function resolveSignOptions(options: SignJWTOptions): ResolvedSignOptions
  * })
  */
 export async function signJWT(claims: JWTPayload, key: KeyInput, options: SignJWTOptions): Promise<string> {
+  assertKnownOptions(options, SIGN_JWT_OPTIONS, 'signJWT')
   const { header, build } = resolveSignOptions(options)
   return compactSign(JSON.stringify(build(claims)), key, header)
 }
 
 /** The synchronous form of signJWT (node, local keys). */
 export function signJWTSync(claims: JWTPayload, key: KeyInput, options: SignJWTOptions): string {
+  assertKnownOptions(options, SIGN_JWT_OPTIONS, 'signJWTSync')
   const { header, build } = resolveSignOptions(options)
   return compactSignSync(JSON.stringify(build(claims)), key, header)
 }

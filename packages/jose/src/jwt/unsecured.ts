@@ -3,14 +3,13 @@ import { JOSEError } from '../errors.js'
 import { decodeBase64url } from '../lib/base64url.js'
 import { assertHeaderMembers } from '../lib/header.js'
 import { parseJSONObject } from '../lib/json.js'
-import {
-  type JWTClaimsOptions,
-  type JWTPayload,
-  resolveClaimsOptions,
-  validateClaims,
-} from '../lib/jwt-claims.js'
-import { DEFAULT_MAX_JWT_LENGTH } from '../lib/jwt-verify.js'
-import { resolveSignOptions, type SignJWTOptions } from './sign.js'
+import { assertKnownOptions, omitOptions } from '../lib/options.js'
+import { JWT_CLAIMS_OPTIONS, resolveClaimsOptions, validateClaims } from './internal/claims.js'
+import { DEFAULT_MAX_JWT_LENGTH } from './internal/verify.js'
+import { resolveSignOptions, SIGN_JWT_OPTIONS, type SignJWTOptions } from './sign.js'
+import type { JWTClaimsOptions, JWTPayload } from './types.js'
+
+const ENCODE_UNSECURED_OPTIONS = omitOptions(SIGN_JWT_OPTIONS, 'alg', 'kid')
 
 /**
  * Encodes an Unsecured JWT (RFC 7519 §6, `alg: "none"`): no signature, no integrity. It exists for
@@ -20,6 +19,7 @@ export function encodeUnsecuredJWT(
   claims: JWTPayload,
   options: Omit<SignJWTOptions, 'alg' | 'kid'> = {},
 ): string {
+  assertKnownOptions(options, ENCODE_UNSECURED_OPTIONS, 'encodeUnsecuredJWT')
   const { header, build } = resolveSignOptions({ ...options, alg: 'none' })
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
   return `${encode(header)}.${encode(build(claims))}.`
@@ -33,6 +33,7 @@ export function decodeUnsecuredJWT(
   token: string,
   options: JWTClaimsOptions = {},
 ): { payload: JWTPayload; header: Record<string, unknown> } {
+  assertKnownOptions(options, JWT_CLAIMS_OPTIONS, 'decodeUnsecuredJWT')
   if (typeof token !== 'string') throw new JOSEError('ERR_JWS_INVALID', 'a token must be a string')
   if (token.length > DEFAULT_MAX_JWT_LENGTH) throw new JOSEError('ERR_JOSE_TOKEN_TOO_LARGE')
   const parts = token.split('.')

@@ -1,15 +1,9 @@
-import type { JOSEHeaderParameters } from '../lib/header.js'
-import { checkSignature, checkSignatureSync, type KeyResolver } from '../lib/jws-verify.js'
-import type { JWTPayload } from '../lib/jwt-claims.js'
-import { prepareJWT, readClaims, resolveJWTOptions, type VerifyJWTOptions } from '../lib/jwt-verify.js'
-import type { Key } from '../lib/key.js'
+import { checkSignature, checkSignatureSync } from '../jws/internal/verify.js'
+import type { KeyResolver } from '../jws/types.js'
 import type { KeyInput } from '../lib/key-input.js'
-
-export interface VerifyJWTResult {
-  payload: JWTPayload
-  protectedHeader: JOSEHeaderParameters
-  key: Key
-}
+import { assertKnownOptions } from '../lib/options.js'
+import { prepareJWT, readClaims, resolveJWTOptions, VERIFY_JWT_OPTIONS } from './internal/verify.js'
+import type { VerifyJWTOptions, VerifyJWTResult } from './types.js'
 
 /**
  * Verifies a signed JWT: the signature under the `algorithms` allowlist, then the claims (iss, aud,
@@ -27,6 +21,7 @@ export async function verifyJWT(
   keyOrResolver: KeyInput | KeyResolver<string>,
   options: VerifyJWTOptions,
 ): Promise<VerifyJWTResult> {
+  assertKnownOptions(options, VERIFY_JWT_OPTIONS, 'verifyJWT')
   const resolved = resolveJWTOptions(options)
   const prepared = prepareJWT(token, resolved)
   const keyInput =
@@ -41,6 +36,7 @@ export function verifyJWTSync(
   keyOrResolver: KeyInput | KeyResolver<string>,
   options: VerifyJWTOptions,
 ): VerifyJWTResult {
+  assertKnownOptions(options, VERIFY_JWT_OPTIONS, 'verifyJWTSync')
   const resolved = resolveJWTOptions(options)
   const prepared = prepareJWT(token, resolved)
   const keyInput =

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer'
 import { createSecretKey, KeyObject, type webcrypto } from 'node:crypto'
+import { JOSEError } from '../errors.js'
 import { Key, type KeyBinding } from './key.js'
 
 /**
@@ -62,4 +63,22 @@ export function toKey(input: unknown, option = 'key'): Key {
     return key
   }
   throw new TypeError(`"${option}" must be a Key, KeyObject, CryptoKey, Uint8Array or string`)
+}
+
+/** What a key resolver returned, as a Key: nothing or a non-key is a resolution failure, not a TypeError. */
+export function resolvedKey(input: unknown): Key {
+  if (input === undefined || input === null) {
+    throw new JOSEError('ERR_JOSE_KEY_RESOLUTION_FAILED', 'the key resolver returned no key')
+  }
+  try {
+    return toKey(input)
+  } catch (error) {
+    if (error instanceof TypeError) {
+      throw new JOSEError(
+        'ERR_JOSE_KEY_RESOLUTION_FAILED',
+        'the key resolver returned something that is not a key',
+      )
+    }
+    throw error
+  }
 }

@@ -7,7 +7,7 @@ import { Buffer } from 'node:buffer'
 import { describe, expect, it } from 'vitest'
 import { decryptThenVerifyJWT, flattenedDecrypt, generalDecrypt, importJWKSync } from '../../src/index.js'
 import { getContentEncryptionAlgorithm } from '../../src/jwa/content-encryption-algorithms.js'
-import { encryptContent } from '../../src/lib/jwe-content.js'
+import { encryptContent } from '../../src/jwe/internal/content/encryption.js'
 import { loadNestingVector } from '../helpers/jwe-vectors.js'
 
 const bytes = (b64u: string) => Buffer.from(b64u, 'base64url')

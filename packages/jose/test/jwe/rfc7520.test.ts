@@ -21,10 +21,10 @@ import {
 } from '../../src/index.js'
 import { getContentEncryptionAlgorithm } from '../../src/jwa/content-encryption-algorithms.js'
 import { getKeyManagementAlgorithm } from '../../src/jwa/key-management-algorithms.js'
-import { encryptContent } from '../../src/lib/jwe-content.js'
-import { encryptJWE } from '../../src/lib/jwe-encrypt.js'
-import { type EncryptHooks, wrapCEK } from '../../src/lib/jwe-key-management.js'
-import { toCompact, toFlattened, toGeneral } from '../../src/lib/jwe-serialize.js'
+import { encryptContent } from '../../src/jwe/internal/content/encryption.js'
+import { encryptJWE } from '../../src/jwe/internal/encrypt.js'
+import { type EncryptHooks, wrapCEK } from '../../src/jwe/internal/key-management/cek.js'
+import { toCompact, toFlattened, toGeneral } from '../../src/jwe/internal/serialize.js'
 import { JWE_VECTORS, type JWEVector, loadJWEVector } from '../helpers/jwe-vectors.js'
 
 const bytes = (b64u: string) => Buffer.from(b64u, 'base64url')

@@ -89,8 +89,14 @@ describe('encodeUnsecuredJWT / decodeUnsecuredJWT', () => {
     })
   })
 
-  it('cannot be given another alg', () => {
-    const token = encodeUnsecuredJWT({}, { alg: 'HS256' } as never)
+  it('cannot be given another alg (or a kid): they are not its options', () => {
+    expect(() => encodeUnsecuredJWT({}, { alg: 'HS256' } as never)).toThrow(
+      new TypeError('"alg" is not an option of encodeUnsecuredJWT'),
+    )
+    expect(() => encodeUnsecuredJWT({}, { kid: 'k1' } as never)).toThrow(
+      new TypeError('"kid" is not an option of encodeUnsecuredJWT'),
+    )
+    const token = encodeUnsecuredJWT({}, {})
     expect(JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString())).toEqual({
       alg: 'none',
       typ: 'JWT',

@@ -1,8 +1,14 @@
 import { JOSEError } from '../../errors.js'
-import { decryptJWEParts } from '../../lib/jwe-decrypt.js'
-import { type JWEDecryptOptions, resolveJWEOptions } from '../../lib/jwe-options.js'
 import type { KeyInput } from '../../lib/key-input.js'
-import type { CompactDecryptResult, JWEHeaderParameters, JWEKeyResolver } from '../types.js'
+import { assertKnownOptions } from '../../lib/options.js'
+import { decryptJWEParts } from '../internal/decrypt.js'
+import { JWE_DECRYPT_OPTIONS, type ResolvedJWEOptions, resolveJWEOptions } from '../internal/options.js'
+import type {
+  CompactDecryptResult,
+  JWEDecryptOptions,
+  JWEHeaderParameters,
+  JWEKeyResolver,
+} from '../types.js'
 
 /** Splits a compact JWE into its five parts, refusing anything else (a JWS, extra dots, oversize). */
 export function splitCompactJWE(jwe: unknown, maxLength: number): string[] {
@@ -35,7 +41,16 @@ export async function compactDecrypt(
   keyOrResolver: KeyInput | JWEKeyResolver<string>,
   options: JWEDecryptOptions,
 ): Promise<CompactDecryptResult> {
-  const resolved = resolveJWEOptions(options)
+  assertKnownOptions(options, JWE_DECRYPT_OPTIONS, 'compactDecrypt')
+  return decryptCompact(jwe, keyOrResolver, resolveJWEOptions(options))
+}
+
+/** compactDecrypt with options already checked and resolved (decryptJWT adds its own defaults). */
+export async function decryptCompact(
+  jwe: string,
+  keyOrResolver: KeyInput | JWEKeyResolver<string>,
+  resolved: ResolvedJWEOptions,
+): Promise<CompactDecryptResult> {
   const [protectedPart, encryptedKey, iv, ciphertext, tag] = splitCompactJWE(jwe, resolved.maxTokenLength)
   const result = await decryptJWEParts(
     { protected: protectedPart, encrypted_key: encryptedKey, iv, ciphertext, tag },

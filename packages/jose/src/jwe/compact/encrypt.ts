@@ -1,8 +1,9 @@
-import { encryptJWE, toBytes } from '../../lib/jwe-encrypt.js'
-import type { JWEEncryptOptions } from '../../lib/jwe-options.js'
-import { toCompact } from '../../lib/jwe-serialize.js'
 import type { KeyInput } from '../../lib/key-input.js'
-import type { JWEHeaderParameters } from '../types.js'
+import { assertKnownOptions } from '../../lib/options.js'
+import { encryptJWE, toBytes } from '../internal/encrypt.js'
+import { JWE_ENCRYPT_OPTIONS } from '../internal/options.js'
+import { toCompact } from '../internal/serialize.js'
+import type { JWEEncryptOptions, JWEHeaderParameters } from '../types.js'
 
 /**
  * Encrypts `plaintext` into a JWE Compact Serialization (RFC 7516 §7.1). Key management parameters the
@@ -22,6 +23,7 @@ export async function compactEncrypt(
   if (typeof protectedHeader !== 'object' || protectedHeader === null) {
     throw new TypeError('"protectedHeader" must be an object with "alg" and "enc"')
   }
+  assertKnownOptions(options, JWE_ENCRYPT_OPTIONS, 'compactEncrypt')
   const input = { plaintext: toBytes(plaintext, 'plaintext'), protectedHeader, recipients: [{ key }] }
   return toCompact(await encryptJWE({ ...input, parametersIn: 'protected' }, options))
 }

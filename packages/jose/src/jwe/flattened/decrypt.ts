@@ -1,9 +1,16 @@
 import { JOSEError } from '../../errors.js'
-import { decryptJWEParts, decryptResult } from '../../lib/jwe-decrypt.js'
-import { type JWEDecryptOptions, resolveJWEOptions } from '../../lib/jwe-options.js'
-import { readJSONSerialization } from '../../lib/jws-json.js'
+import { readJSONSerialization } from '../../lib/json-serialization.js'
 import type { KeyInput } from '../../lib/key-input.js'
-import type { FlattenedDecryptResult, FlattenedJWE, JWEHeaderParameters, JWEKeyResolver } from '../types.js'
+import { assertKnownOptions } from '../../lib/options.js'
+import { decryptJWEParts, decryptResult } from '../internal/decrypt.js'
+import { JWE_DECRYPT_OPTIONS, resolveJWEOptions } from '../internal/options.js'
+import type {
+  FlattenedDecryptResult,
+  FlattenedJWE,
+  JWEDecryptOptions,
+  JWEHeaderParameters,
+  JWEKeyResolver,
+} from '../types.js'
 
 /**
  * Decrypts a JWE Flattened JSON Serialization (an object, or its JSON text) under explicit `alg` and
@@ -20,6 +27,7 @@ export async function flattenedDecrypt(
   keyOrResolver: KeyInput | JWEKeyResolver<FlattenedJWE>,
   options: JWEDecryptOptions,
 ): Promise<FlattenedDecryptResult> {
+  assertKnownOptions(options, JWE_DECRYPT_OPTIONS, 'flattenedDecrypt')
   const resolved = resolveJWEOptions(options)
   const token = readJSONSerialization(jwe, resolved.maxTokenLength, 'ERR_JWE_INVALID')
   if ('recipients' in token)

@@ -1,13 +1,21 @@
-import { encryptJWE, toBytes } from '../../lib/jwe-encrypt.js'
-import type { JWEEncryptOptions } from '../../lib/jwe-options.js'
-import { toFlattened } from '../../lib/jwe-serialize.js'
 import type { KeyInput } from '../../lib/key-input.js'
-import type { FlattenedJWE, JWEEncryptHeaders, JWEHeaderParameters } from '../types.js'
+import { assertKnownOptions, declareOptions } from '../../lib/options.js'
+import { encryptJWE, toBytes } from '../internal/encrypt.js'
+import { JWE_ENCRYPT_OPTIONS } from '../internal/options.js'
+import { toFlattened } from '../internal/serialize.js'
+import type { FlattenedJWE, JWEEncryptHeaders, JWEEncryptOptions, JWEHeaderParameters } from '../types.js'
 
 export interface FlattenedEncryptHeaders extends JWEEncryptHeaders {
   /** The per-recipient unprotected header (`header`). */
   unprotectedHeader?: JWEHeaderParameters
 }
+
+const FLATTENED_HEADERS = declareOptions<FlattenedEncryptHeaders>({
+  protectedHeader: true,
+  sharedUnprotectedHeader: true,
+  unprotectedHeader: true,
+  additionalAuthenticatedData: true,
+})
 
 /**
  * Encrypts `plaintext` into a JWE Flattened JSON Serialization (RFC 7516 §7.2.2). Unprotected headers
@@ -27,6 +35,8 @@ export async function flattenedEncrypt(
   options?: JWEEncryptOptions,
 ): Promise<FlattenedJWE> {
   if (typeof headers !== 'object' || headers === null) throw new TypeError('"headers" must be an object')
+  assertKnownOptions(headers, FLATTENED_HEADERS, 'flattenedEncrypt', 'headers.')
+  assertKnownOptions(options, JWE_ENCRYPT_OPTIONS, 'flattenedEncrypt')
   const { protectedHeader, sharedUnprotectedHeader, unprotectedHeader, additionalAuthenticatedData } = headers
   const aad = additionalAuthenticatedData
   const jwe = await encryptJWE(

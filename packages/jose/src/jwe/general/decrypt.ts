@@ -1,15 +1,23 @@
 import { JOSEError } from '../../errors.js'
-import { decryptJWEParts, decryptResult } from '../../lib/jwe-decrypt.js'
-import { type JWEDecryptOptions, resolveJWEOptions } from '../../lib/jwe-options.js'
-import { readJSONSerialization } from '../../lib/jws-json.js'
+import { readJSONSerialization } from '../../lib/json-serialization.js'
 import type { KeyInput } from '../../lib/key-input.js'
-import { assertPositiveInteger } from '../../lib/verify-options.js'
-import type { GeneralDecryptResult, GeneralJWE, JWEHeaderParameters, JWEKeyResolver } from '../types.js'
+import { assertKnownOptions, assertPositiveInteger, combineOptions } from '../../lib/options.js'
+import { decryptJWEParts, decryptResult } from '../internal/decrypt.js'
+import { JWE_DECRYPT_OPTIONS, resolveJWEOptions } from '../internal/options.js'
+import type {
+  GeneralDecryptResult,
+  GeneralJWE,
+  JWEDecryptOptions,
+  JWEHeaderParameters,
+  JWEKeyResolver,
+} from '../types.js'
 
 export interface GeneralDecryptOptions extends JWEDecryptOptions {
   /** Refuse JWEs with more recipients than this; each one may cost a key unwrap. Default 10. */
   maxRecipients?: number
 }
+
+const GENERAL_DECRYPT_OPTIONS = combineOptions(JWE_DECRYPT_OPTIONS, 'maxRecipients')
 
 const SHARED = ['protected', 'unprotected', 'iv', 'ciphertext', 'tag', 'aad'] as const
 
@@ -28,6 +36,7 @@ export async function generalDecrypt(
   keyOrResolver: KeyInput | JWEKeyResolver<GeneralJWE>,
   options: GeneralDecryptOptions,
 ): Promise<GeneralDecryptResult> {
+  assertKnownOptions(options, GENERAL_DECRYPT_OPTIONS, 'generalDecrypt')
   const resolved = resolveJWEOptions(options)
   const maxRecipients = options.maxRecipients ?? 10
   assertPositiveInteger(maxRecipients, 'maxRecipients')

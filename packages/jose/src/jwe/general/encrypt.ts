@@ -1,7 +1,15 @@
-import { encryptJWE, toBytes } from '../../lib/jwe-encrypt.js'
-import type { JWEEncryptOptions } from '../../lib/jwe-options.js'
-import { toGeneral } from '../../lib/jwe-serialize.js'
-import type { GeneralEncryptRecipient, GeneralJWE, JWEEncryptHeaders } from '../types.js'
+import { assertKnownOptions, declareOptions } from '../../lib/options.js'
+import { encryptJWE, toBytes } from '../internal/encrypt.js'
+import { JWE_ENCRYPT_OPTIONS } from '../internal/options.js'
+import { toGeneral } from '../internal/serialize.js'
+import type { GeneralEncryptRecipient, GeneralJWE, JWEEncryptHeaders, JWEEncryptOptions } from '../types.js'
+
+const HEADERS = declareOptions<JWEEncryptHeaders>({
+  protectedHeader: true,
+  sharedUnprotectedHeader: true,
+  additionalAuthenticatedData: true,
+})
+const RECIPIENT = declareOptions<GeneralEncryptRecipient>({ key: true, unprotectedHeader: true })
 
 /**
  * Encrypts `plaintext` once for several recipients into a JWE General JSON Serialization (RFC 7516
@@ -24,6 +32,8 @@ export async function generalEncrypt(
 ): Promise<GeneralJWE> {
   if (typeof headers !== 'object' || headers === null) throw new TypeError('"headers" must be an object')
   if (!Array.isArray(recipients)) throw new TypeError('"recipients" must be a non-empty array')
+  assertKnownOptions(headers, HEADERS, 'generalEncrypt', 'headers.')
+  assertKnownOptions(options, JWE_ENCRYPT_OPTIONS, 'generalEncrypt')
   const { protectedHeader, sharedUnprotectedHeader, additionalAuthenticatedData: aad } = headers
   const jwe = await encryptJWE(
     {
@@ -31,9 +41,10 @@ export async function generalEncrypt(
       protectedHeader,
       sharedUnprotectedHeader,
       aad: aad === undefined ? undefined : toBytes(aad, 'additionalAuthenticatedData'),
-      recipients: recipients.map((recipient) => {
+      recipients: recipients.map((recipient, index) => {
         if (typeof recipient !== 'object' || recipient === null)
           throw new TypeError('each recipient must be an object')
+        assertKnownOptions(recipient, RECIPIENT, 'generalEncrypt', `recipients[${index}].`)
         return { key: recipient.key, unprotectedHeader: recipient.unprotectedHeader }
       }),
       parametersIn: 'recipient',

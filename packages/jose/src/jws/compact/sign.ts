@@ -1,27 +1,34 @@
 import type { JOSEHeaderParameters } from '../../lib/header.js'
+import type { KeyInput } from '../../lib/key-input.js'
+import { assertKnownOptions, combineOptions } from '../../lib/options.js'
 import {
   computeSignature,
   computeSignatureSync,
   prepareSigning,
+  SIGN_OPTIONS,
   type SignOptions,
   toPayloadBytes,
-} from '../../lib/jws-sign.js'
-import type { KeyInput } from '../../lib/key-input.js'
+} from '../internal/sign.js'
 
 export interface CompactSignOptions extends SignOptions {
   /** Leave the payload out of the output (RFC 7515 Appendix F); the verifier supplies it. */
   detached?: boolean
 }
 
+/** compactSign and compactSignSync. */
+export const COMPACT_SIGN_OPTIONS = combineOptions(SIGN_OPTIONS, 'detached')
+
 function prepare(
   payload: Uint8Array | string,
   key: KeyInput,
   protectedHeader: JOSEHeaderParameters,
-  options?: CompactSignOptions,
+  options: CompactSignOptions | undefined,
+  owner: string,
 ) {
   if (typeof protectedHeader !== 'object' || protectedHeader === null) {
     throw new TypeError('"protectedHeader" must be an object with "alg"')
   }
+  assertKnownOptions(options, COMPACT_SIGN_OPTIONS, owner)
   const prepared = prepareSigning(toPayloadBytes(payload), key, protectedHeader, undefined, options)
   if (!options?.detached && prepared.payloadPart.includes('.')) {
     throw new TypeError('an unencoded ("b64": false) compact payload must not contain "."; use "detached"')
@@ -43,7 +50,7 @@ export async function compactSign(
   protectedHeader: JOSEHeaderParameters,
   options?: CompactSignOptions,
 ): Promise<string> {
-  const prepared = prepare(payload, key, protectedHeader, options)
+  const prepared = prepare(payload, key, protectedHeader, options, 'compactSign')
   const signature = await computeSignature(prepared)
   return `${prepared.protectedPart}.${options?.detached ? '' : prepared.payloadPart}.${signature}`
 }
@@ -55,7 +62,7 @@ export function compactSignSync(
   protectedHeader: JOSEHeaderParameters,
   options?: CompactSignOptions,
 ): string {
-  const prepared = prepare(payload, key, protectedHeader, options)
+  const prepared = prepare(payload, key, protectedHeader, options, 'compactSignSync')
   const signature = computeSignatureSync(prepared)
   return `${prepared.protectedPart}.${options?.detached ? '' : prepared.payloadPart}.${signature}`
 }

@@ -1,19 +1,15 @@
 import { JOSEError } from '../../errors.js'
-import { splitCompactJWS } from '../../lib/compact.js'
+import type { KeyInput } from '../../lib/key-input.js'
+import { assertKnownOptions } from '../../lib/options.js'
+import { splitCompactJWS } from '../internal/split-compact.js'
 import {
   checkSignature,
   checkSignatureSync,
-  type KeyResolver,
   type PreparedSignature,
   prepareSignature,
-} from '../../lib/jws-verify.js'
-import type { KeyInput } from '../../lib/key-input.js'
-import {
-  type JWSVerifyOptions,
-  type ResolvedJWSOptions,
-  resolveJWSOptions,
-} from '../../lib/verify-options.js'
-import type { CompactVerifyResult } from '../types.js'
+} from '../internal/verify.js'
+import { JWS_VERIFY_OPTIONS, type ResolvedJWSOptions, resolveJWSOptions } from '../internal/verify-options.js'
+import type { CompactVerifyResult, JWSVerifyOptions, KeyResolver } from '../types.js'
 
 export function prepareCompact(
   jws: unknown,
@@ -45,6 +41,7 @@ export async function compactVerify(
   keyOrResolver: KeyInput | KeyResolver<string>,
   options: JWSVerifyOptions,
 ): Promise<CompactVerifyResult> {
+  assertKnownOptions(options, JWS_VERIFY_OPTIONS, 'compactVerify')
   const prepared = prepareCompact(jws, resolveJWSOptions(options), options.detachedPayload)
   const key = await checkSignature(prepared, await resolve(keyOrResolver, prepared, jws))
   return { payload: prepared.payload, protectedHeader: prepared.joinedHeader, key }
@@ -56,6 +53,7 @@ export function compactVerifySync(
   keyOrResolver: KeyInput | KeyResolver<string>,
   options: JWSVerifyOptions,
 ): CompactVerifyResult {
+  assertKnownOptions(options, JWS_VERIFY_OPTIONS, 'compactVerifySync')
   const prepared = prepareCompact(jws, resolveJWSOptions(options), options.detachedPayload)
   const keyInput =
     typeof keyOrResolver === 'function' ? keyOrResolver(prepared.joinedHeader, jws) : keyOrResolver

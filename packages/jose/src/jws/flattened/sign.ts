@@ -1,6 +1,13 @@
 import type { JOSEHeaderParameters } from '../../lib/header.js'
-import { computeSignature, prepareSigning, type SignOptions, toPayloadBytes } from '../../lib/jws-sign.js'
 import type { KeyInput } from '../../lib/key-input.js'
+import { assertKnownOptions } from '../../lib/options.js'
+import {
+  computeSignature,
+  prepareSigning,
+  SIGN_OPTIONS,
+  type SignOptions,
+  toPayloadBytes,
+} from '../internal/sign.js'
 import type { FlattenedJWS } from '../types.js'
 
 /**
@@ -18,6 +25,7 @@ export async function flattenedSign(
   unprotectedHeader?: JOSEHeaderParameters,
   options?: SignOptions,
 ): Promise<FlattenedJWS> {
+  assertKnownOptions(options, SIGN_OPTIONS, 'flattenedSign')
   const prepared = prepareSigning(toPayloadBytes(payload), key, protectedHeader, unprotectedHeader, options)
   const jws: FlattenedJWS = { payload: prepared.payloadPart, signature: await computeSignature(prepared) }
   if (protectedHeader) jws.protected = prepared.protectedPart

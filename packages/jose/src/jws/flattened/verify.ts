@@ -1,9 +1,10 @@
 import { JOSEError } from '../../errors.js'
-import { readJSONSerialization } from '../../lib/jws-json.js'
-import { checkSignature, type KeyResolver, prepareSignature } from '../../lib/jws-verify.js'
+import { readJSONSerialization } from '../../lib/json-serialization.js'
 import type { KeyInput } from '../../lib/key-input.js'
-import { type JWSVerifyOptions, resolveJWSOptions } from '../../lib/verify-options.js'
-import type { FlattenedJWS, FlattenedVerifyResult } from '../types.js'
+import { assertKnownOptions } from '../../lib/options.js'
+import { checkSignature, prepareSignature } from '../internal/verify.js'
+import { JWS_VERIFY_OPTIONS, resolveJWSOptions } from '../internal/verify-options.js'
+import type { FlattenedJWS, FlattenedVerifyResult, JWSVerifyOptions, KeyResolver } from '../types.js'
 
 /**
  * Verifies a JWS Flattened JSON Serialization (an object, or its JSON text) under an explicit
@@ -18,6 +19,7 @@ export async function flattenedVerify(
   keyOrResolver: KeyInput | KeyResolver<FlattenedJWS>,
   options: JWSVerifyOptions,
 ): Promise<FlattenedVerifyResult> {
+  assertKnownOptions(options, JWS_VERIFY_OPTIONS, 'flattenedVerify')
   const resolved = resolveJWSOptions(options)
   const token = readJSONSerialization(jws, resolved.maxTokenLength, 'ERR_JWS_INVALID')
   if ('signatures' in token) {

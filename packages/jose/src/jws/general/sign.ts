@@ -1,7 +1,14 @@
 import { JOSEError } from '../../errors.js'
 import type { JOSEHeaderParameters } from '../../lib/header.js'
-import { computeSignature, prepareSigning, type SignOptions, toPayloadBytes } from '../../lib/jws-sign.js'
 import type { KeyInput } from '../../lib/key-input.js'
+import { assertKnownOptions, declareOptions } from '../../lib/options.js'
+import {
+  computeSignature,
+  prepareSigning,
+  SIGN_OPTIONS,
+  type SignOptions,
+  toPayloadBytes,
+} from '../internal/sign.js'
 import type { GeneralJWS } from '../types.js'
 
 export interface GeneralSigner {
@@ -9,6 +16,12 @@ export interface GeneralSigner {
   protectedHeader?: JOSEHeaderParameters
   unprotectedHeader?: JOSEHeaderParameters
 }
+
+const SIGNER_OPTIONS = declareOptions<GeneralSigner>({
+  key: true,
+  protectedHeader: true,
+  unprotectedHeader: true,
+})
 
 /**
  * Signs one payload with several keys into a JWS General JSON Serialization (RFC 7515 §7.2.1).
@@ -27,6 +40,10 @@ export async function generalSign(
 ): Promise<GeneralJWS> {
   if (!Array.isArray(signers) || signers.length === 0)
     throw new TypeError('"signers" must be a non-empty array')
+  assertKnownOptions(options, SIGN_OPTIONS, 'generalSign')
+  for (const [index, signer] of signers.entries()) {
+    assertKnownOptions(signer, SIGNER_OPTIONS, 'generalSign', `signers[${index}].`)
+  }
   const bytes = toPayloadBytes(payload)
   const prepared = signers.map((signer) =>
     prepareSigning(bytes, signer.key, signer.protectedHeader, signer.unprotectedHeader, options),

@@ -1,19 +1,17 @@
 import { JOSEError } from '../../errors.js'
-import { readJSONSerialization } from '../../lib/jws-json.js'
-import {
-  checkSignature,
-  type KeyResolver,
-  type PreparedSignature,
-  prepareSignature,
-} from '../../lib/jws-verify.js'
+import { readJSONSerialization } from '../../lib/json-serialization.js'
 import type { KeyInput } from '../../lib/key-input.js'
-import { assertPositiveInteger, type JWSVerifyOptions, resolveJWSOptions } from '../../lib/verify-options.js'
-import type { GeneralJWS, GeneralVerifyResult } from '../types.js'
+import { assertKnownOptions, assertPositiveInteger, combineOptions } from '../../lib/options.js'
+import { checkSignature, type PreparedSignature, prepareSignature } from '../internal/verify.js'
+import { JWS_VERIFY_OPTIONS, resolveJWSOptions } from '../internal/verify-options.js'
+import type { GeneralJWS, GeneralVerifyResult, JWSVerifyOptions, KeyResolver } from '../types.js'
 
 export interface GeneralVerifyOptions extends JWSVerifyOptions {
   /** Refuse JWS with more signatures than this; each one may cost a verification. Default 10. */
   maxSignatures?: number
 }
+
+const GENERAL_VERIFY_OPTIONS = combineOptions(JWS_VERIFY_OPTIONS, 'maxSignatures')
 
 /**
  * Verifies a JWS General JSON Serialization: succeeds on the first signature whose algorithm is
@@ -28,6 +26,7 @@ export async function generalVerify(
   keyOrResolver: KeyInput | KeyResolver<GeneralJWS>,
   options: GeneralVerifyOptions,
 ): Promise<GeneralVerifyResult> {
+  assertKnownOptions(options, GENERAL_VERIFY_OPTIONS, 'generalVerify')
   const resolved = resolveJWSOptions(options)
   const maxSignatures = options.maxSignatures ?? 10
   assertPositiveInteger(maxSignatures, 'maxSignatures')
