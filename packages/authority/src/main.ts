@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config/load-config.js'
 import { MasterKeyError } from './keys/master-key.js'
-import { PATHS } from './lib/context.js'
+import { exitOnSignals } from './lib/graceful-shutdown.js'
+import { PATHS } from './lib/paths.js'
 import { createAuthority } from './server.js'
 
 /** `npm start`: configuration from the environment, then serve until SIGINT/SIGTERM. */
@@ -37,15 +38,13 @@ async function main(): Promise<void> {
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
 
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down')
-    authority.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    )
-  }
-  process.once('SIGINT', () => shutdown('SIGINT'))
-  process.once('SIGTERM', () => shutdown('SIGTERM'))
+  // A rolling deploy's SIGTERM: drain, flush, close — and never hang past the hard deadline.
+  exitOnSignals({
+    log,
+    close: () => authority.close(),
+    inFlight: () => authority.inFlight(),
+    hardDeadlineMs: config.shutdownTimeout * 1000,
+  })
 }
 
 main().catch((error: unknown) => {

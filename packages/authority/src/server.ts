@@ -1,12 +1,14 @@
 import { hkdfSync, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import { registerAdmin } from './admin/routes.js'
+import type { AuthorityContext } from './authority-context.js'
 import type { ClientAuthContext } from './clients/authenticate-client.js'
 import { ClientRegistry } from './clients/client-registry.js'
 import { SecretHasher } from './clients/client-secret.js'
-import type { AuthorityConfig } from './config/load-config.js'
+import { type AuthorityConfig, ConfigError } from './config/load-config.js'
+import { ADMIN_TOKEN_SHAPE } from './config/parsers.js'
 import { DeviceRegistry } from './devices/device-registry.js'
 import { registerIntrospection } from './endpoints/introspection.js'
 import { registerJwks } from './endpoints/jwks.js'
@@ -19,11 +21,15 @@ import { KeyManager } from './keys/key-manager.js'
 import { loadMasterKey, type MasterKey, openSealer } from './keys/master-key.js'
 import { openKeyToken } from './keys/pkcs11/open-key-token.js'
 import { AuditLog } from './lib/audit.js'
+import { checkOptions } from './lib/check-options.js'
 import { type Clock, systemClock } from './lib/clock.js'
-import { type AuthorityContext, endpointUrl, PATHS } from './lib/context.js'
 import { registerFormParser } from './lib/form-body.js'
+import { trackInFlight } from './lib/graceful-shutdown.js'
 import { OAuthError } from './lib/oauth-error.js'
+import { endpointUrl, PATHS } from './lib/paths.js'
+import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
+import { requestLogView } from './lib/request-log.js'
 import { AuthorityObservability } from './metrics/observe-authority.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
 import { watchSecurity } from './security-events/watch-security.js'
@@ -37,6 +43,8 @@ export interface CreateAuthorityOptions {
   storage?: Storage
 }
 
+const CREATE_AUTHORITY_OPTIONS: readonly (keyof CreateAuthorityOptions)[] = ['config', 'clock', 'storage']
+
 export interface Authority {
   readonly app: FastifyInstance
   readonly context: AuthorityContext
@@ -46,17 +54,37 @@ export interface Authority {
   readonly metricsUrl: string | undefined
   /** Listens on config.host:config.port; returns the base URL. */
   listen(): Promise<string>
+  /** Requests in flight now (what a shutdown would have to drain). */
+  inFlight(): number
+  /**
+   * The periodic purge, now: expired revocations, single-use ids and refresh families, and audit
+   * events older than auditRetention. Runs every minute on its own; exposed for operators and tests.
+   */
+  purgeExpired(): Promise<void>
+  /**
+   * Drains (see lib/graceful-shutdown: new requests get 503, in-flight ones finish, up to
+   * drainTimeout), then stops the key schedule, flushes the audit queue and closes storage.
+   */
   close(): Promise<void>
 }
 
-/** The admin token from configuration, else <dataDir>/admin-token, created (0600) on first run. */
+/**
+ * The admin token from configuration, else <dataDir>/admin-token, created (0600) on first run as 256
+ * random bits in base64url (43 characters). One left in the file must be as strong as a configured one.
+ */
 function loadAdminToken(config: AuthorityConfig): { token: string; generated: boolean } {
   if (config.adminToken !== undefined) return { token: config.adminToken, generated: false }
   const path = join(config.dataDir, 'admin-token')
-  if (existsSync(path)) return { token: readFileSync(path, 'utf8').trim(), generated: false }
-  mkdirSync(config.dataDir, { recursive: true })
+  if (existsSync(path)) {
+    const token = readFileSync(path, 'utf8').trim()
+    if (!ADMIN_TOKEN_SHAPE.test(token)) {
+      throw new ConfigError(`${path}: the admin token must be at least 32 visible ASCII characters`)
+    }
+    return { token, generated: false }
+  }
+  ensurePrivateDir(config.dataDir)
   const token = randomBytes(32).toString('base64url')
-  writeFileSync(path, `${token}\n`, { mode: 0o600, flag: 'wx' })
+  writePrivateFile(path, `${token}\n`)
   return { token, generated: true }
 }
 
@@ -79,6 +107,7 @@ function sendError(error: FastifyError | OAuthError, log: FastifyBaseLogger) {
  * fresh database), clients and every endpoint. Call listen() to serve.
  */
 export async function createAuthority(options: CreateAuthorityOptions): Promise<Authority> {
+  checkOptions('createAuthority', options, CREATE_AUTHORITY_OPTIONS)
   const { config } = options
   const clock = options.clock ?? systemClock
   // A request's child logger only adds its request id, which ties together the request logs written
@@ -86,10 +115,21 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
   // building a child each (about 2 µs a request, a tenth of a JWKS response).
   const requestLogs = ['trace', 'debug', 'info'].includes(config.logLevel)
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, serializers: { req: requestLogView } },
     childLoggerFactory: (logger, bindings, options) =>
       requestLogs || options.level !== undefined ? logger.child(bindings, options) : logger,
     bodyLimit: config.bodyLimit,
+    // Fastify leaves request and connection timeouts off: one slow client trickling a body per
+    // connection could then hold sockets forever and starve everyone (issue 11 item 3).
+    requestTimeout: Math.round(config.requestTimeout * 1000),
+    connectionTimeout: Math.round(config.connectionTimeout * 1000),
+    keepAliveTimeout: Math.round(config.keepAliveTimeout * 1000),
+    http: {
+      headersTimeout: Math.round(config.headersTimeout * 1000),
+      // Node checks the request and header deadlines on this period (30 s by default), so a
+      // deadline of a few seconds needs a finer check; it walks only the open connections.
+      connectionsCheckingInterval: Math.min(1000, Math.round(config.headersTimeout * 500)),
+    },
     // The per-address rate limit keys on the socket address; X-Forwarded-For is not trusted by default.
     trustProxy: false,
   })
@@ -99,7 +139,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
   try {
     token = await openKeyToken(config)
     await storage.migrate()
-    const masterKey = loadMasterKey(config)
+    const masterKey = await loadMasterKey(config, storage)
+    if (masterKey.warning !== undefined) app.log.warn({ path: masterKey.path }, masterKey.warning)
     const sealer = await openSealer(storage, masterKey)
     const { token: adminToken, generated } = loadAdminToken(config)
     const audit = new AuditLog(storage, clock, app.log)
@@ -156,13 +197,20 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     }
     await keys.start()
     audit.start()
+    const purgeExpired = async () => {
+      const now = clock.now()
+      await storage.purgeExpired(now)
+      if (config.auditRetention > 0) {
+        const purged = await storage.purgeAudit(now - config.auditRetention * 1000)
+        if (purged > 0) app.log.info({ purged }, 'purged audit events past their retention')
+      }
+    }
     const purge = setInterval(() => {
-      storage
-        .purgeExpired(clock.now())
-        .catch((error: unknown) => app.log.error({ err: error }, 'purge failed'))
+      purgeExpired().catch((error: unknown) => app.log.error({ err: error }, 'purge failed'))
     }, 60_000)
     purge.unref()
 
+    const inFlight = trackInFlight(app, app.log)
     registerFormParser(app)
     app.setErrorHandler((error: FastifyError | OAuthError, _request, reply) => {
       const { status, headers, body } = sendError(error, app.log)
@@ -203,10 +251,13 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         await observability.listen()
         return url
       },
+      purgeExpired,
+      inFlight: () => inFlight.count(),
       async close() {
         if (closed) return
         closed = true
         clearInterval(purge)
+        await inFlight.drain(config.drainTimeout * 1000)
         await app.close()
         await observability.close()
         await security.close()

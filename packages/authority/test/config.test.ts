@@ -55,6 +55,7 @@ describe('loadConfig', () => {
     [{ TESSERA_PUBLISH_LEAD: '8d' }, /"publishLead"/],
     [{ TESSERA_RETIRE_PERIOD: '5m' }, /"retirePeriod"/],
     [{ DATABASE_URL: 'mysql://x' }, /"databaseUrl"/],
+    [{ TESSERA_HEADERS_TIMEOUT: '40' }, /"headersTimeout".*requestTimeout/],
     [{ TESSERA_CONFIG: '/nonexistent/tessera.json' }, /TESSERA_CONFIG/],
   ])('refuses %o, naming the setting', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)

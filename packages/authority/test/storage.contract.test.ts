@@ -277,4 +277,27 @@ describe.each(dialects)('storage contract: %s', (_name, databaseUrl) => {
     expect(await storage.latestCutoff([['device', 'device-1']])).toBeUndefined()
     expect(await storage.listRefreshFamilies('device-1')).toEqual([])
   })
+
+  it('never moves a kill-switch cut-off backwards (issue 11 item 8)', async () => {
+    await storage.revokeIssuedBefore('client', 'cutoff-mono', 5000, 10_000_000)
+    await storage.revokeIssuedBefore('client', 'cutoff-mono', 3000, 9_000_000)
+    expect(await storage.latestCutoff([['client', 'cutoff-mono']])).toBe(5000)
+    await storage.revokeIssuedBefore('client', 'cutoff-mono', 7000, 8_000_000)
+    expect(await storage.latestCutoff([['client', 'cutoff-mono']])).toBe(7000)
+    // The longest keep-until wins too: a later, shorter one does not drop the cut-off early.
+    await storage.purgeExpired(9_500_000)
+    expect(await storage.latestCutoff([['client', 'cutoff-mono']])).toBe(7000)
+    await storage.purgeExpired(10_000_001)
+    expect(await storage.latestCutoff([['client', 'cutoff-mono']])).toBeUndefined()
+  })
+
+  it('purges audit events older than the retention cut-off (issue 11 item 9)', async () => {
+    const event = (at: number) => ({ at, event: 'test.retention', subject: 'retention', detail: '{}' })
+    await storage.purgeAudit(Number.MAX_SAFE_INTEGER)
+    expect(await storage.listAudit(10)).toEqual([])
+    await storage.appendAudit([event(1000), event(2000), event(5000)])
+    expect(await storage.purgeAudit(3000)).toBe(2)
+    const left = (await storage.listAudit(1000)).filter((e) => e.event === 'test.retention')
+    expect(left.map((e) => e.at)).toEqual([5000])
+  })
 })

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import { registerDeviceAdmin } from '../devices/admin-routes.js'
 import { RotationConflict } from '../keys/key-manager.js'
 import { requireAdmin } from '../lib/admin-auth.js'
-import type { AuthorityContext } from '../lib/context.js'
-import { PATHS } from '../lib/context.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { PATHS } from '../lib/paths.js'
 import { registerKillSwitch } from '../refresh/refresh-endpoints.js'
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())

@@ -1,6 +1,7 @@
-import { isJOSEError, type Key, unsafeDecodeJWT, verifyJWT } from '@tessera/jose'
+import { isJOSEError, JWTClaimValidationError, type Key, unsafeDecodeJWT, verifyJWT } from '@tessera/jose'
 import { ALLOWED_ALGORITHMS } from '../config/parsers.js'
 import type { FormBody } from '../lib/form-body.js'
+import { isOpaqueId } from '../lib/identifiers.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import type { AuthMethod } from './client-metadata.js'
 import type { Client } from './client-registry.js'
@@ -26,6 +27,13 @@ interface Presented {
   secret?: string
   assertion?: string
 }
+
+/**
+ * Until a secret has matched or an assertion's signature has verified, every failure reads the same,
+ * so an unauthenticated caller cannot tell a registered client from an unknown one, a disabled one or
+ * one registered for another method.
+ */
+const UNVERIFIED = 'client authentication failed'
 
 function failed(description: string, basic: boolean): never {
   // RFC 6749 §5.2: a client that tried Basic gets 401 with a challenge for it.
@@ -93,7 +101,7 @@ async function verifyAssertion(client: Client, assertion: string, context: Clien
   const local = (header: { kid?: unknown }): Key => {
     const key =
       header.kid === undefined && keys.length === 1 ? keys[0] : keys.find((k) => k.kid === header.kid)
-    if (!key) failed('no registered key matches the assertion', false)
+    if (!key) failed(UNVERIFIED, false)
     return key
   }
   const resolve = client.remoteKeys ?? local
@@ -114,14 +122,16 @@ async function verifyAssertion(client: Client, assertion: string, context: Clien
     }))
   } catch (error) {
     if (error instanceof OAuthError) throw error
-    if (isJOSEError(error)) failed(`invalid client assertion: ${error.message}`, false)
+    // Claims are validated only after the signature verified: from then on the reason may be told.
+    if (error instanceof JWTClaimValidationError) failed(`invalid client assertion: ${error.message}`, false)
+    if (isJOSEError(error)) failed(UNVERIFIED, false)
     throw error
   }
   const exp = payload.exp as number
   const nowSeconds = context.now() / 1000
   if (exp - nowSeconds > context.assertionMaxLifetime) failed('the client assertion lives too long', false)
-  if (typeof payload.jti !== 'string' || payload.jti.length > 200)
-    failed('the client assertion needs a string "jti"', false)
+  if (!isOpaqueId(payload.jti))
+    failed('the client assertion needs a "jti" of 1 to 200 visible ASCII characters', false)
   const expiresAt = (exp + context.clockTolerance) * 1000
   if (!(await context.useOnce(`${client.clientId}:${payload.jti}`, expiresAt))) {
     failed('the client assertion was already used', false)
@@ -137,16 +147,18 @@ export async function authenticateClient(
   const presented = presentedCredentials(authorization, form)
   const basic = presented.method === 'client_secret_basic'
   const client = presented.clientId ? await context.find(presented.clientId) : undefined
+  const registeredMethod = client?.metadata.token_endpoint_auth_method
   if (presented.secret !== undefined) {
     // Hash even for unknown clients, so the response time does not reveal which client ids exist.
     const matches = context.matchesSecret(presented.secret, client?.secretHash ?? null)
-    if (!client || !matches) failed('client authentication failed', basic)
+    if (!client || !matches) failed(UNVERIFIED, basic)
+  } else if (presented.assertion !== undefined) {
+    if (!client || client.disabled || registeredMethod !== 'private_key_jwt') failed(UNVERIFIED, basic)
+    await verifyAssertion(client, presented.assertion, context)
   }
-  if (!client) failed('client authentication failed', basic)
+  if (!client) failed(UNVERIFIED, basic)
+  // The credentials verified: the caller holds this client's secret or key, and may learn why not.
   if (client.disabled) failed('the client is disabled', basic)
-  if (client.metadata.token_endpoint_auth_method !== presented.method) {
-    failed(`the client is registered for ${client.metadata.token_endpoint_auth_method}`, basic)
-  }
-  if (presented.assertion !== undefined) await verifyAssertion(client, presented.assertion, context)
+  if (registeredMethod !== presented.method) failed(`the client is registered for ${registeredMethod}`, basic)
   return client
 }

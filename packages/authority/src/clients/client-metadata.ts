@@ -146,18 +146,57 @@ function validateJwksUri(value: string, policy: MetadataPolicy): string {
   return url.href
 }
 
+/** Members only a private (or symmetric) JWK has: their presence means a key leaked into the request. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
+/** The public members of each key type (RFC 7518 §6), and the parameters a verifier may use. */
+const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  RSA: ['kty', 'n', 'e'],
+  EC: ['kty', 'crv', 'x', 'y'],
+  OKP: ['kty', 'crv', 'x'],
+}
+const KEY_PARAMETERS = ['kid', 'alg', 'use']
+/** Longest accepted member: a 16384-bit modulus is 2731 base64url characters. */
+const MAX_MEMBER_LENGTH = 2800
+
+/**
+ * Client assertion keys: public asymmetric keys only. Private members are refused; of the rest only
+ * the public members and kid/alg/use are stored, so nothing the client sent beyond its public key is
+ * kept or shown again by the admin API (the device path does the same).
+ *
+ * Importing an RSA key reads its modulus through node:crypto (`asymmetricKeyDetails`), which on
+ * Node 20.20 can stall once a large (≥ 32 MB) typed array exists in the process. The body limit
+ * (bodyLimit, at most 10 MB) and the member length limit keep every RSA key far from that: keep them.
+ */
 function validateJwks(jwks: unknown): { keys: JWK[] } {
   const keys = (jwks as { keys?: unknown } | null)?.keys
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > 10) invalid('"jwks" must hold 1 to 10 keys')
-  for (const jwk of keys) {
-    if (typeof jwk !== 'object' || jwk === null || 'd' in jwk || (jwk as JWK).kty === 'oct') {
-      invalid('"jwks" must hold public asymmetric keys only')
-    }
-    try {
-      importJWKSync(jwk as JWK)
-    } catch (error) {
-      invalid(`"jwks" holds an unusable key: ${(error as Error).message}`)
-    }
+  return { keys: keys.map(publicKeyOnly) }
+}
+
+function publicKeyOnly(input: unknown): JWK {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    invalid('"jwks" must hold JWK objects')
+  const jwk = input as Record<string, unknown>
+  const members =
+    typeof jwk.kty === 'string' && Object.hasOwn(PUBLIC_MEMBERS, jwk.kty)
+      ? PUBLIC_MEMBERS[jwk.kty]
+      : undefined
+  if (members === undefined || PRIVATE_MEMBERS.some((member) => Object.hasOwn(jwk, member))) {
+    invalid('"jwks" must hold public asymmetric keys only')
   }
-  return { keys: keys as JWK[] }
+  const kept: Record<string, string> = {}
+  for (const member of [...members, ...KEY_PARAMETERS]) {
+    const value = jwk[member]
+    if (value === undefined && KEY_PARAMETERS.includes(member)) continue
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_MEMBER_LENGTH) {
+      invalid(`"jwks" keys need "${member}" as a non-empty string`)
+    }
+    kept[member] = value
+  }
+  try {
+    importJWKSync(kept as JWK)
+  } catch (error) {
+    invalid(`"jwks" holds an unusable key: ${(error as Error).message}`)
+  }
+  return kept as JWK
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createRemoteJWKSet, importJWKSync, type JWK, type Key, type KeyResolver } from '@tessera/jose'
 import type { Clock } from '../lib/clock.js'
+import { isClientId } from '../lib/identifiers.js'
 import type { ClientRecord, Storage } from '../storage/types.js'
 import type { ClientMetadata } from './client-metadata.js'
 import { SecretHasher } from './client-secret.js'
@@ -47,6 +48,7 @@ export class ClientRegistry {
   #remoteSet(uri: string): KeyResolver<string> {
     let set = this.#remoteSets.get(uri)
     if (!set) {
+      // The remote set's response-size limit also bounds the RSA keys it imports (see client-metadata.ts).
       set = createRemoteJWKSet(uri, { allowInsecureHttp: this.#allowHttpJwksUri, timeoutMs: 3000 })
       if (this.#remoteSets.size > 10_000) this.#remoteSets.clear()
       this.#remoteSets.set(uri, set)
@@ -56,6 +58,7 @@ export class ClientRegistry {
 
   #toClient(record: ClientRecord): Client {
     const metadata = JSON.parse(record.metadata) as ClientMetadata
+    // Registration kept only public members within its length limits (see client-metadata.ts on RSA).
     const keys = (metadata.jwks?.keys ?? []).map((jwk: JWK) => importJWKSync(jwk))
     return {
       clientId: record.clientId,
@@ -77,7 +80,9 @@ export class ClientRegistry {
     const now = Date.now()
     const cached = this.#cache.get(clientId)
     if (cached && cached.until > now) return cached.client
-    const record = clientId.length <= 100 ? await this.#storage.findClient(clientId) : undefined
+    // A malformed id names no client: answered without a query, and not cached (it could fill the cache).
+    if (!isClientId(clientId)) return undefined
+    const record = await this.#storage.findClient(clientId)
     const client = record ? this.#toClient(record) : undefined
     if (this.#cache.size > 10_000) this.#cache.clear()
     this.#cache.set(clientId, { client, until: now + this.#ttl })
@@ -109,6 +114,7 @@ export class ClientRegistry {
   }
 
   async setDisabled(clientId: string, disabled: boolean): Promise<boolean> {
+    if (!isClientId(clientId)) return false
     const changed = await this.#storage.setClientDisabled(clientId, disabled)
     this.#cache.delete(clientId)
     return changed

@@ -1,4 +1,5 @@
 import {
+  parseAdminToken,
   parseAlgorithm,
   parseBoolean,
   parseDuration,
@@ -29,7 +30,7 @@ export const SETTINGS = {
     env: 'TESSERA_DATA_DIR',
     default: './data',
     parse: parseString,
-    doc: 'Directory for SQLite and key files',
+    doc: 'Directory for SQLite and key files (created 0700, its files 0600)',
   },
   databaseUrl: {
     env: 'DATABASE_URL',
@@ -40,13 +41,15 @@ export const SETTINGS = {
   adminToken: {
     env: 'TESSERA_ADMIN_TOKEN',
     default: undefined,
-    parse: parseString,
-    doc: 'Bearer token for /admin and registration; generated into <dataDir>/admin-token when absent',
+    parse: parseAdminToken,
+    secret: true,
+    doc: 'Bearer token for /admin and registration, at least 32 visible ASCII characters; generated into <dataDir>/admin-token when absent',
   },
   masterKey: {
     env: 'TESSERA_MASTER_KEY',
     default: undefined,
     parse: parseString,
+    secret: true,
     doc: '32-byte key (base64url) sealing private keys at rest',
   },
   masterKeyFile: {
@@ -113,19 +116,55 @@ export const SETTINGS = {
     env: 'TESSERA_RATE_LIMIT_CLIENT',
     default: 200,
     parse: parseInteger(0, 1_000_000),
-    doc: 'Token requests per second per client (0 disables)',
+    doc: 'Token, introspection and revocation requests per second per client, together (0 disables)',
   },
   rateLimitPerAddress: {
     env: 'TESSERA_RATE_LIMIT_ADDRESS',
     default: 1000,
     parse: parseInteger(0, 1_000_000),
-    doc: 'Token requests per second per client address (0 disables)',
+    doc: 'Token, introspection and revocation requests per second per client address, together (0 disables)',
   },
   bodyLimit: {
     env: 'TESSERA_BODY_LIMIT',
     default: 65_536,
     parse: parseInteger(1024, 10_485_760),
     doc: 'Largest accepted request body, in bytes',
+  },
+  requestTimeout: {
+    env: 'TESSERA_REQUEST_TIMEOUT',
+    default: 30,
+    parse: parseDuration(0.5, 600),
+    doc: 'Longest a client may take to send a whole request, headers and body; then 408 and the connection closes',
+  },
+  headersTimeout: {
+    env: 'TESSERA_HEADERS_TIMEOUT',
+    default: 10,
+    parse: parseDuration(0.5, 600),
+    doc: 'Longest a client may take to send the request headers (at most requestTimeout)',
+  },
+  connectionTimeout: {
+    env: 'TESSERA_CONNECTION_TIMEOUT',
+    default: 60,
+    parse: parseDuration(1, 3600),
+    doc: 'A connection on which nothing moves for this long is closed',
+  },
+  keepAliveTimeout: {
+    env: 'TESSERA_KEEP_ALIVE_TIMEOUT',
+    default: 5,
+    parse: parseDuration(0.5, 600),
+    doc: 'How long an idle keep-alive connection waits for its next request',
+  },
+  drainTimeout: {
+    env: 'TESSERA_DRAIN_TIMEOUT',
+    default: 10,
+    parse: parseDuration(0, 600),
+    doc: 'On SIGTERM, how long requests in flight may finish before their connections are closed',
+  },
+  shutdownTimeout: {
+    env: 'TESSERA_SHUTDOWN_TIMEOUT',
+    default: 30,
+    parse: parseDuration(0.5, 3600),
+    doc: 'Hard deadline from SIGTERM: past it the process exits (status 1) whatever is unfinished',
   },
   allowHttpJwksUri: {
     env: 'TESSERA_ALLOW_HTTP_JWKS_URI',
@@ -162,6 +201,12 @@ export const SETTINGS = {
     default: 10,
     parse: parseInteger(0, 100_000),
     doc: 'Failed device logins and refreshes per minute, per device and per address (0 disables)',
+  },
+  auditRetention: {
+    env: 'TESSERA_AUDIT_RETENTION',
+    default: 90 * 86_400,
+    parse: parseDuration(0, 10 * 366 * 86_400),
+    doc: 'How long audit events are kept before the periodic purge deletes them (0 keeps them forever)',
   },
   metrics: {
     env: 'TESSERA_METRICS',

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { checkOptions, closestName } from '../lib/check-options.js'
 import { SETTINGS, type SettingName } from './defaults.js'
 import { SettingError } from './parsers.js'
+
+const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[]
 
 /** The validated, frozen configuration every other module receives. */
 export interface AuthorityConfig {
@@ -26,6 +29,14 @@ export interface AuthorityConfig {
   readonly rateLimitPerClient: number
   readonly rateLimitPerAddress: number
   readonly bodyLimit: number
+  /** Seconds: the whole request, the headers, an idle connection, an idle keep-alive connection. */
+  readonly requestTimeout: number
+  readonly headersTimeout: number
+  readonly connectionTimeout: number
+  readonly keepAliveTimeout: number
+  /** Seconds, from the signal: drain the requests in flight; then exit whatever is left. */
+  readonly drainTimeout: number
+  readonly shutdownTimeout: number
   readonly allowHttpJwksUri: boolean
   /** Seconds. */
   readonly deviceAccessTokenLifetime: number
@@ -33,6 +44,8 @@ export interface AuthorityConfig {
   readonly refreshTokenIdleTimeout: number
   readonly refreshGraceWindow: number
   readonly deviceFailureLimit: number
+  /** Seconds; 0 keeps the audit log forever. */
+  readonly auditRetention: number
   readonly logLevel: string
   readonly metrics: boolean
   /** undefined: /metrics on the main port behind the admin token. */
@@ -64,8 +77,12 @@ function readConfigFile(path: string): ConfigInput {
     throw new ConfigError(`TESSERA_CONFIG: ${path} must hold a JSON object`)
   }
   for (const key of Object.keys(parsed)) {
-    if (!Object.hasOwn(SETTINGS, key))
-      throw new ConfigError(`TESSERA_CONFIG: unknown setting "${key}" in ${path}`)
+    if (!Object.hasOwn(SETTINGS, key)) {
+      const suggestion = closestName(key, SETTING_NAMES)
+      throw new ConfigError(
+        `TESSERA_CONFIG: unknown setting "${key}" in ${path}${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}`,
+      )
+    }
   }
   return parsed as ConfigInput
 }
@@ -73,11 +90,13 @@ function readConfigFile(path: string): ConfigInput {
 /**
  * Builds the configuration from defaults, the optional JSON file named by TESSERA_CONFIG, the
  * environment, and `overrides` (for tests and embedding), in that order of precedence, lowest first.
+ * An override that names no setting is a TypeError, with the setting it probably meant.
  */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ConfigInput = {},
 ): AuthorityConfig {
+  checkOptions('loadConfig', overrides, SETTING_NAMES)
   const file = env.TESSERA_CONFIG ? readConfigFile(env.TESSERA_CONFIG) : {}
   const values: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {
@@ -98,7 +117,7 @@ export function loadConfig(
     } catch (error) {
       if (!(error instanceof SettingError)) throw error
       throw new ConfigError(
-        `invalid setting "${name}" (${spec.env}=${JSON.stringify(raw)}): ${error.message}`,
+        `invalid setting "${name}" (${spec.env}=${'secret' in spec ? '<not shown>' : JSON.stringify(raw)}): ${error.message}`,
       )
     }
   }
@@ -133,6 +152,11 @@ function finish(values: Record<string, unknown>): AuthorityConfig {
   if (config.publishLead >= config.rotationPeriod) {
     throw new ConfigError(
       `invalid setting "publishLead" (TESSERA_PUBLISH_LEAD): must be below rotationPeriod (${config.rotationPeriod}s)`,
+    )
+  }
+  if (config.headersTimeout > config.requestTimeout) {
+    throw new ConfigError(
+      `invalid setting "headersTimeout" (TESSERA_HEADERS_TIMEOUT): must not exceed requestTimeout (${config.requestTimeout}s), which covers the headers too`,
     )
   }
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(config.databaseUrl)) {

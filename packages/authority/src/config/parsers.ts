@@ -74,6 +74,16 @@ export function parseIssuer(raw: unknown): string {
   return raw.replace(/\/+$/, '')
 }
 
+/** Bearer secrets: at least 32 visible ASCII characters (RFC 6750 b64token allows no spaces). */
+export const ADMIN_TOKEN_SHAPE = /^[\x21-\x7E]{32,512}$/
+
+export function parseAdminToken(raw: unknown): string {
+  if (typeof raw !== 'string' || !ADMIN_TOKEN_SHAPE.test(raw)) {
+    throw new SettingError('must be at least 32 visible ASCII characters (and at most 512)')
+  }
+  return raw
+}
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 export function parseLogLevel(raw: unknown): string {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AuthorityContext } from '../lib/context.js'
+import type { AuthorityContext } from '../authority-context.js'
+import { isDeviceId } from '../lib/identifiers.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { killSwitch } from '../refresh/refresh-endpoints.js'
 import { deviceView } from './device-registry.js'
@@ -53,6 +54,7 @@ export function registerDeviceAdmin(admin: FastifyInstance, ctx: AuthorityContex
   })
 
   admin.get('/devices/:id/refresh-families', async (request: ById) => {
+    if (!isDeviceId(request.params.id)) throw notFound()
     const families = await ctx.storage.listRefreshFamilies(request.params.id)
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
     return {

@@ -17,7 +17,7 @@ function invalid(message: string): never {
 /**
  * MQTT 3.1.1 §4.7 topic filter rules: `#` only as the whole last level, `+` only as a whole level;
  * no NUL. `{device}` may appear inside any level and is replaced by the device id, which is itself
- * restricted (see DEVICE_ID) so that it can never introduce a level separator or a wildcard.
+ * restricted (see DEVICE_ID in lib/identifiers.ts) so that it can never introduce a level separator or a wildcard.
  */
 function checkPattern(pattern: unknown, list: string): string {
   if (typeof pattern !== 'string' || pattern.length === 0 || pattern.length > MAX_LENGTH) {

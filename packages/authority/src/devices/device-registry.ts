@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import type { JWK, Key } from '@tessera/jose'
 import type { Clock } from '../lib/clock.js'
+import { DEVICE_ID } from '../lib/identifiers.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import type { DeviceRecord, DeviceStatus, Storage } from '../storage/types.js'
 import { type DeviceAcl, parseAcl } from './device-acl.js'
 import { importDeviceKey, parseDeviceJwk } from './device-key.js'
 
-/**
- * Device ids become the `sub` of tokens and replace `{device}` inside MQTT topic filters, so they may
- * not hold `/`, `+`, `#` or anything else a topic gives meaning to.
- */
-export const DEVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/
 const MAX_METADATA = 4096
+/** Free-form metadata is for labels, not documents: a few levels, a bounded number of objects. */
+const MAX_METADATA_DEPTH = 8
+const MAX_METADATA_NODES = 1000
 
 export interface Device {
   readonly id: string
@@ -37,9 +36,28 @@ function bodyObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>
 }
 
+/**
+ * Whether `value` nests no deeper than `limit` objects or arrays, checked without recursion: a body of
+ * 5,000 nested objects would otherwise overflow the stack of JSON.stringify below (a 500).
+ */
+function withinDepth(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]]
+  let visited = 0
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [unknown, number]
+    if (typeof current !== 'object' || current === null) continue
+    if (depth > limit || ++visited > MAX_METADATA_NODES) return false
+    for (const child of Object.values(current)) pending.push([child, depth + 1])
+  }
+  return true
+}
+
 function parseMetadata(input: unknown): string {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     invalid('"metadata" must be an object')
+  if (!withinDepth(input, MAX_METADATA_DEPTH)) {
+    invalid(`"metadata" may nest at most ${MAX_METADATA_DEPTH} levels of objects and arrays`)
+  }
   const text = JSON.stringify(input)
   if (text.length > MAX_METADATA) invalid(`"metadata" must be at most ${MAX_METADATA} characters of JSON`)
   return text

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import type { JWKSDocument } from '../keys/key-ring.js'
-import type { AuthorityContext } from '../lib/context.js'
-import { PATHS } from '../lib/context.js'
+import { PATHS } from '../lib/paths.js'
 
 /** RFC 7232 §3.2: If-None-Match is a list of entity tags, or `*`. */
 function matchesETag(header: string | undefined, etag: string): boolean {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import { AUTH_METHODS, GRANT_TYPES } from '../clients/client-metadata.js'
 import { ALLOWED_ALGORITHMS } from '../config/parsers.js'
-import { type AuthorityContext, endpointUrl, PATHS } from '../lib/context.js'
+import { endpointUrl, PATHS } from '../lib/paths.js'
 
 /**
  * RFC 8414 §2 authorization server metadata, also served at the OpenID Connect discovery path so

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import { validateClientMetadata } from '../clients/client-metadata.js'
 import { requireAdmin } from '../lib/admin-auth.js'
-import type { AuthorityContext } from '../lib/context.js'
-import { PATHS } from '../lib/context.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { PATHS } from '../lib/paths.js'
 
 /** RFC 7591 dynamic client registration, open only to holders of the admin bearer token (§3). */
 export function registerRegistration(app: FastifyInstance, ctx: AuthorityContext): void {

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import { authenticateClient } from '../clients/authenticate-client.js'
 import { createAccessTokenVerifier } from '../keys/access-token-verifier.js'
-import type { AuthorityContext } from '../lib/context.js'
-import { PATHS } from '../lib/context.js'
 import { formOf } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { PATHS } from '../lib/paths.js'
+import { takeOrRefuse } from '../lib/rate-limit.js'
 import { looksLikeRefreshToken, revokeRefreshToken } from '../refresh/refresh-endpoints.js'
 
 /**
@@ -16,7 +17,10 @@ export function registerRevocation(app: FastifyInstance, ctx: AuthorityContext):
   app.post(PATHS.revocation, async (request, reply) => {
     // §2.1: form-encoded POST with `token`, from an authenticated client.
     const form = formOf(request.body, request.headers['content-type'])
+    // The token endpoint's limits, before any hash or signature is spent on the request.
+    takeOrRefuse(ctx.limits.perAddress, request.ip, 'too many revocation requests')
     const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
+    takeOrRefuse(ctx.limits.perClient, client.clientId, 'too many revocation requests')
     if (!form.token) throw new OAuthError('invalid_request', '"token" is required')
     if (looksLikeRefreshToken(form.token)) {
       await revokeRefreshToken(ctx, client, form.token)

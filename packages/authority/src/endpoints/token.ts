@@ -1,20 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import { authenticateClient } from '../clients/authenticate-client.js'
 import { GRANTS } from '../grants/index.js'
-import type { AuthorityContext } from '../lib/context.js'
-import { PATHS } from '../lib/context.js'
 import { type FormBody, formOf } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
-import type { RateLimiter } from '../lib/rate-limit.js'
-
-function limit(limiter: RateLimiter, key: string): void {
-  const retryAfter = limiter.take(key)
-  if (retryAfter > 0) {
-    throw new OAuthError('slow_down', 'too many token requests', {
-      headers: { 'retry-after': String(retryAfter) },
-    })
-  }
-}
+import { PATHS } from '../lib/paths.js'
+import { takeOrRefuse } from '../lib/rate-limit.js'
 
 /** RFC 6749 §4: the grant handler for `grant_type`, from the map; unknown types are refused. */
 function selectGrant(form: FormBody) {
@@ -33,10 +24,10 @@ export function registerToken(app: FastifyInstance, ctx: AuthorityContext): void
     // §3.2: parameters arrive form-encoded in the body of a POST.
     const form = formOf(request.body, request.headers['content-type'])
     // Refuse floods before spending a hash or a signature verification on them.
-    limit(ctx.limits.perAddress, request.ip)
+    takeOrRefuse(ctx.limits.perAddress, request.ip, 'too many token requests')
     // §3.2.1, §2.3: confidential clients authenticate with the registered method.
     const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
-    limit(ctx.limits.perClient, client.clientId)
+    takeOrRefuse(ctx.limits.perClient, client.clientId, 'too many token requests')
     // §4: dispatch on grant_type.
     const grant = selectGrant(form)
     // §5.2 unauthorized_client: only the grant types the client registered (RFC 7591 §2).

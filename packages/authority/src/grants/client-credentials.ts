@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { isAbsoluteUri, parseScope } from '../clients/client-metadata.js'
+import type { AuthorityContext } from '../authority-context.js'
+import { parseScope } from '../clients/client-metadata.js'
 import type { Client } from '../clients/client-registry.js'
-import type { AuthorityContext } from '../lib/context.js'
 import type { FormBody } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
-import type { TokenResponse } from './index.js'
+import { resolveAudience } from './audience.js'
+import type { TokenResponse } from './types.js'
 
 /** RFC 6749 §3.3: the requested scopes, all registered for the client; none requested means all. */
 function resolveScope(client: Client, requested: string | undefined): string[] {
@@ -14,20 +15,6 @@ function resolveScope(client: Client, requested: string | undefined): string[] {
   if (refused.length > 0)
     throw new OAuthError('invalid_scope', `scope not allowed for this client: ${refused.join(' ')}`)
   return scopes
-}
-
-/** RFC 8707 §2: the resource becomes the audience; without one, the client's default or the issuer. */
-function resolveAudience(ctx: AuthorityContext, client: Client, resource: string | undefined): string {
-  const registered = client.metadata.resources
-  if (resource === undefined) return registered?.[0] ?? ctx.config.issuer
-  // Registered resources were checked as absolute URIs at registration: no URL parse per token.
-  if (registered?.includes(resource)) return resource
-  if (!isAbsoluteUri(resource))
-    throw new OAuthError('invalid_target', '"resource" must be an absolute URI without a fragment')
-  if (registered !== undefined && !registered.includes(resource)) {
-    throw new OAuthError('invalid_target', 'this client may not request tokens for that resource')
-  }
-  return resource
 }
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
 import { expandAcl } from '../devices/device-acl.js'
 import type { Device } from '../devices/device-registry.js'
-import type { AuthorityContext } from '../lib/context.js'
 import { OAuthError } from '../lib/oauth-error.js'
-import type { TokenResponse } from './index.js'
+import type { TokenResponse } from './types.js'
 
 /**
  * The answer to a device login or refresh: an RFC 9068 access token for the device — `sub` is the

@@ -1,25 +1,22 @@
-import { isJOSEError, unsafeDecodeJWT, verifyJWT } from '@tessera/jose'
-import { isAbsoluteUri } from '../clients/client-metadata.js'
+import { isJOSEError, JWTClaimValidationError, unsafeDecodeJWT, verifyJWT } from '@tessera/jose'
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
-import { type AuthorityContext, endpointUrl, PATHS } from '../lib/context.js'
 import type { FormBody } from '../lib/form-body.js'
+import { isDeviceId, isOpaqueId } from '../lib/identifiers.js'
 import { OAuthError } from '../lib/oauth-error.js'
+import { endpointUrl, PATHS } from '../lib/paths.js'
+import { resolveAudience } from './audience.js'
 import { deviceTokenResponse, requireGrantType } from './device-token.js'
-import type { GrantRequest, TokenResponse } from './index.js'
+import type { GrantRequest, TokenResponse } from './types.js'
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 /** The issue's bound on device assertions: `exp` at most ten minutes ahead, `iat` no older. */
 const MAX_ASSERTION_LIFETIME = 600
-
-/** RFC 8707 §2: the resource becomes the audience; without one, the client's default or the issuer. */
-export function resolveAudience(ctx: AuthorityContext, client: Client, resource: string | undefined): string {
-  const registered = client.metadata.resources
-  if (resource === undefined) return registered?.[0] ?? ctx.config.issuer
-  if (!isAbsoluteUri(resource) || (registered !== undefined && !registered.includes(resource))) {
-    throw new OAuthError('invalid_target', 'this client may not request tokens for that resource')
-  }
-  return resource
-}
+/**
+ * Until the device's signature has verified, every failure reads the same: a malformed assertion, an
+ * unknown or disabled device and a bad signature are indistinguishable, so the answers reveal no ids.
+ */
+const UNVERIFIED = 'the assertion could not be verified'
 
 /**
  * Device login, RFC 7523 §2.1: the registered client presents an assertion the device signed with its
@@ -35,25 +32,28 @@ export async function jwtBearer(
 ): Promise<TokenResponse> {
   requireGrantType(client, JWT_BEARER_GRANT)
   const address = request.address
-  ctx.deviceFailures.check(address)
+  ctx.deviceFailures.checkAddress(address)
   // §2.1: exactly one JWT in `assertion`.
   if (!form.assertion) throw new OAuthError('invalid_request', '"assertion" is required')
   let deviceId: string | undefined
-  const fail = (reason: string, description: string): never => {
-    ctx.deviceFailures.fail(address, deviceId)
+  /** `verified`: the device's key signed what failed, so the failure is the device's (with this client). */
+  const fail = (reason: string, description: string, verified = false): never => {
+    if (verified && deviceId !== undefined)
+      ctx.deviceFailures.failVerified(address, deviceId, client.clientId)
+    else ctx.deviceFailures.failUnverified(address)
     ctx.audit.record('device.login_failed', deviceId ?? '-', { reason, client_id: client.clientId, address })
     throw new OAuthError('invalid_grant', description)
   }
   try {
     const iss = unsafeDecodeJWT(form.assertion).payload.iss
-    if (typeof iss === 'string' && iss.length <= 100) deviceId = iss
+    if (isDeviceId(iss)) deviceId = iss
   } catch {
-    fail('malformed', 'the assertion is not a JWT')
+    fail('malformed', UNVERIFIED)
   }
-  if (deviceId === undefined) return fail('no_issuer', 'the assertion needs "iss", the device id')
-  ctx.deviceFailures.check(address, deviceId)
+  if (deviceId === undefined) return fail('no_issuer', UNVERIFIED)
+  ctx.deviceFailures.checkDevice(deviceId, client.clientId)
   const device = await ctx.devices.find(deviceId)
-  if (device?.status !== 'active') return fail(device ? 'disabled' : 'unknown', 'unknown or disabled device')
+  if (device?.status !== 'active') return fail(device ? 'disabled' : 'unknown', UNVERIFIED)
 
   let payload: Record<string, unknown>
   try {
@@ -71,19 +71,21 @@ export async function jwtBearer(
     }))
   } catch (error) {
     if (!isJOSEError(error)) throw error
-    return fail('invalid_assertion', `invalid assertion: ${error.message}`)
+    // Claims are validated only once the signature has verified: those failures are the device's.
+    if (error instanceof JWTClaimValidationError)
+      return fail('claims', `invalid assertion: ${error.message}`, true)
+    return fail('invalid_assertion', UNVERIFIED)
   }
   const exp = payload.exp as number
   if (exp - ctx.clock.now() / 1000 > MAX_ASSERTION_LIFETIME + ctx.config.clockTolerance) {
-    fail('too_long', 'the assertion must expire within 10 minutes')
+    fail('too_long', 'the assertion must expire within 10 minutes', true)
   }
   const jti = payload.jti
-  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 200)
-    return fail('jti', '"jti" must be a string')
+  if (!isOpaqueId(jti)) return fail('jti', '"jti" must be 1 to 200 visible ASCII characters', true)
   // §3 item 7: single use, remembered until the assertion could no longer verify anyway. The prefix
   // keeps device and client-assertion identifiers apart in the shared replay store.
   if (!(await ctx.storage.useOnce(`device:${device.id}:${jti}`, (exp + ctx.config.clockTolerance) * 1000))) {
-    fail('replayed', 'the assertion was already used')
+    fail('replayed', 'the assertion was already used', true)
   }
   const audience = resolveAudience(ctx, client, form.resource)
   const { token, family } = await ctx.refresh.startFamily(client.clientId, device.id, audience)

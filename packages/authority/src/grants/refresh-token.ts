@@ -1,13 +1,16 @@
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
-import type { AuthorityContext } from '../lib/context.js'
 import type { FormBody } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { deviceTokenResponse, requireGrantType } from './device-token.js'
-import type { GrantRequest, TokenResponse } from './index.js'
+import type { GrantRequest, TokenResponse } from './types.js'
+
+/** The answer for a token that does not exist and for one issued to another client: the same words. */
+const NOT_VALID = 'the refresh token is not valid'
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
-  unknown: 'unknown refresh token',
-  client_mismatch: 'the refresh token was not issued to this client',
+  unknown: NOT_VALID,
+  client_mismatch: NOT_VALID,
   revoked: 'the refresh token has been revoked',
   expired: 'the refresh token has expired',
   reuse: 'the refresh token was already used; its whole family is now revoked',
@@ -17,7 +20,10 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 
 /**
  * RFC 6749 §6 refresh, with rotation (RFC 9700 §4.14.2): the presented token is consumed and a new
- * one issued atomically; every failure is invalid_grant, charged to the address and the device.
+ * one issued atomically; every failure is invalid_grant. A valid, unconsumed token is never refused
+ * for failures others caused: the failure budget is consulted only on the way to a failure (an
+ * address that has spent it gets 429 instead of another invalid_grant), and a failure is charged to
+ * the device only when the token was issued to this client.
  */
 export async function refreshToken(
   ctx: AuthorityContext,
@@ -27,7 +33,6 @@ export async function refreshToken(
 ): Promise<TokenResponse> {
   requireGrantType(client, 'refresh_token')
   const address = request.address
-  ctx.deviceFailures.check(address)
   if (!form.refresh_token) throw new OAuthError('invalid_request', '"refresh_token" is required')
   // §6: a refresh cannot widen the grant; this authority has no scope to narrow on device tokens.
   if (form.scope !== undefined) throw new OAuthError('invalid_scope', 'device tokens take no "scope"')
@@ -36,21 +41,22 @@ export async function refreshToken(
     deviceId: string | undefined,
     detail: Record<string, unknown> = {},
   ): never => {
-    ctx.deviceFailures.fail(address, deviceId)
+    ctx.deviceFailures.checkAddress(address)
+    if (deviceId === undefined) ctx.deviceFailures.failUnverified(address)
+    else ctx.deviceFailures.failVerified(address, deviceId, client.clientId)
     ctx.audit.record('refresh_token.failed', deviceId ?? '-', {
       reason,
       client_id: client.clientId,
       address,
       ...detail,
     })
-    throw new OAuthError('invalid_grant', DESCRIPTIONS[reason] ?? 'the refresh token is not valid')
+    throw new OAuthError('invalid_grant', DESCRIPTIONS[reason] ?? NOT_VALID)
   }
   const found = await ctx.refresh.find(form.refresh_token)
   if (!found) return fail('unknown', undefined)
-  const deviceId = found.family.deviceId
-  ctx.deviceFailures.check(address, deviceId)
   // Bound to its client: another client learns nothing more, and the family is left alone.
-  if (found.family.clientId !== client.clientId) return fail('client_mismatch', deviceId)
+  if (found.family.clientId !== client.clientId) return fail('client_mismatch', undefined)
+  const deviceId = found.family.deviceId
   // Re-read the device every time: a disabled or deleted device stops refreshing at once.
   const device = await ctx.devices.find(deviceId)
   if (device?.status !== 'active') return fail('device', deviceId)
@@ -63,7 +69,7 @@ export async function refreshToken(
         address,
       })
     }
-    return fail(result.reason, result.family?.deviceId, result.family ? { family: result.family.id } : {})
+    return fail(result.reason, deviceId, result.family ? { family: result.family.id } : {})
   }
   ctx.audit.record('refresh_token.rotated', result.family.deviceId, {
     family: result.family.id,

@@ -1,6 +1,6 @@
 import { createJWTVerifier, isJOSEError, JOSEError, type JWTPayload, type JWTVerifier } from '@tessera/jose'
+import type { AuthorityContext } from '../authority-context.js'
 import { ALLOWED_ALGORITHMS } from '../config/parsers.js'
-import type { AuthorityContext } from '../lib/context.js'
 
 const CACHE_LIMIT = 10_000
 

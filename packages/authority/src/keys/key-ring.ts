@@ -41,6 +41,9 @@ export class KeyRing {
         continue
       }
       const jwk = JSON.parse(record.publicJwk) as JWK
+      // RSA keys (RS*/PS* signing algorithms) are imported here and in signerFor: node:crypto reads
+      // their modulus, which on Node 20.20 can stall once a ≥ 32 MB typed array exists in the process.
+      // Request and JWKS size limits keep this process far from such arrays; keep them.
       published.set(record.kid, previous?.verificationKey(record.kid) ?? importJWKSync(jwk, record.alg))
       jwks.push(jwk)
     }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AuthorityConfig } from '../config/load-config.js'
+import { ensurePrivateDir, readableByOthers, writePrivateFile } from '../lib/private-files.js'
 import type { Storage } from '../storage/types.js'
 import { createSealer, SealError, type Sealer } from './seal.js'
 
@@ -14,6 +15,8 @@ export interface MasterKey {
   /** Where it came from, for the start-up log. */
   source: 'environment' | 'file' | 'generated'
   path?: string
+  /** Set when the key file is readable by others; the caller logs it. */
+  warning?: string
 }
 
 function decode(text: string, where: string): Uint8Array {
@@ -30,18 +33,31 @@ function decode(text: string, where: string): Uint8Array {
 
 /**
  * The master key from TESSERA_MASTER_KEY, else TESSERA_MASTER_KEY_FILE, else <dataDir>/master-key;
- * when none exists, a new one is written there with mode 0600 (the caller warns).
+ * when none exists and the database holds nothing sealed yet, a new one is written there with mode
+ * 0600 (the caller warns). A database that already holds sealed keys without its key file is a lost
+ * or misplaced key: start-up stops, and writes no new key that would hide the loss.
  */
-export function loadMasterKey(config: AuthorityConfig): MasterKey {
+export async function loadMasterKey(config: AuthorityConfig, storage: Storage): Promise<MasterKey> {
   if (config.masterKey !== undefined)
     return { bytes: decode(config.masterKey, 'TESSERA_MASTER_KEY'), source: 'environment' }
   const path = config.masterKeyFile ?? join(config.dataDir, 'master-key')
-  if (existsSync(path)) return { bytes: decode(readFileSync(path, 'utf8'), path), source: 'file', path }
+  if (existsSync(path)) {
+    const key: MasterKey = { bytes: decode(readFileSync(path, 'utf8'), path), source: 'file', path }
+    if (readableByOthers(path)) {
+      key.warning = `the master-key file ${path} is readable by its group or by others; chmod 600 it`
+    }
+    return key
+  }
   if (config.masterKeyFile !== undefined)
     throw new MasterKeyError(`TESSERA_MASTER_KEY_FILE: ${path} does not exist`)
+  if ((await storage.getMeta(CHECK_NAME)) !== undefined) {
+    throw new MasterKeyError(
+      `${path} is missing, but the database holds keys sealed under a master key: restore the file, or set TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE (no new key was written)`,
+    )
+  }
   const bytes = randomBytes(32)
-  mkdirSync(config.dataDir, { recursive: true })
-  writeFileSync(path, `${bytes.toString('base64url')}\n`, { mode: 0o600, flag: 'wx' })
+  ensurePrivateDir(config.dataDir)
+  writePrivateFile(path, `${bytes.toString('base64url')}\n`)
   return { bytes, source: 'generated', path }
 }
 

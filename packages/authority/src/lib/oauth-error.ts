@@ -13,6 +13,7 @@ export type OAuthErrorCode =
   | 'slow_down'
   | 'not_found'
   | 'server_error'
+  | 'temporarily_unavailable'
 
 const STATUS: Readonly<Record<OAuthErrorCode, number>> = {
   invalid_request: 400,
@@ -28,6 +29,7 @@ const STATUS: Readonly<Record<OAuthErrorCode, number>> = {
   slow_down: 429,
   not_found: 404,
   server_error: 500,
+  temporarily_unavailable: 503,
 }
 
 /** An error with its OAuth wire code; the error handler turns it into the JSON body and status. */

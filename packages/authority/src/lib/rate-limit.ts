@@ -54,12 +54,25 @@ export class RateLimiter {
 }
 
 /**
- * Failed device logins and refreshes, limited per device and per address. Only failures are charged:
- * a healthy device refreshing often is never slowed, while guessing, replaying or hammering a
- * disabled device runs out after `perMinute` failures and then refills at that rate.
- *
- * The per-device bucket can be drained by anyone who knows a device id; that lockout is temporary
- * and the per-address bucket, which binds first for a single source, is the main defence.
+ * Refuses with 429 slow_down and Retry-After when `limiter` has nothing left for `key`. The per-address
+ * and per-client limits of every endpoint that spends a hash or a signature on a request.
+ */
+export function takeOrRefuse(limiter: RateLimiter, key: string, description = 'too many requests'): void {
+  const retryAfter = limiter.take(key)
+  if (retryAfter > 0) {
+    throw new OAuthError('slow_down', description, { headers: { 'retry-after': String(retryAfter) } })
+  }
+}
+
+/**
+ * Failed device logins and refreshes. Only failures are charged, so a healthy device refreshing often
+ * is never slowed, and they are charged where they can be attributed:
+ * - every failure to the address it came from, which binds first for a single source;
+ * - a failure of something that verified — an assertion the device's key signed (replayed, too long,
+ *   wrong audience), a refresh token issued to this client — also to the (device, client) pair.
+ * A forged assertion naming a device proves nothing about the device, so it never touches the
+ * device's budget: nobody can lock a device out by naming it, and another fleet's client cannot
+ * spend the budget of this one.
  */
 export class DeviceFailureLimits {
   readonly #perDevice: RateLimiter
@@ -71,21 +84,35 @@ export class DeviceFailureLimits {
     this.#perAddress = new RateLimiter(rate, Date.now, 100_000, perMinute)
   }
 
-  /** Refuses (429 slow_down) when the address, or the device once known, has no failures left. */
-  check(address: string, deviceId?: string): void {
-    const wait = Math.max(
-      this.#perAddress.wait(address),
-      deviceId === undefined ? 0 : this.#perDevice.wait(deviceId),
-    )
-    if (wait > 0) {
-      throw new OAuthError('slow_down', 'too many failed device logins or refreshes', {
-        headers: { 'retry-after': String(wait) },
-      })
-    }
+  /** Refuses (429 slow_down) when the address has no failures left. */
+  checkAddress(address: string): void {
+    refuse(this.#perAddress.wait(address))
   }
 
-  fail(address: string, deviceId?: string): void {
+  /** Refuses when this client has spent the device's failures (only verified failures count). */
+  checkDevice(deviceId: string, clientId: string): void {
+    refuse(this.#perDevice.wait(pairKey(deviceId, clientId)))
+  }
+
+  /** A failure nothing vouches for: charged to the address alone. */
+  failUnverified(address: string): void {
     this.#perAddress.take(address)
-    if (deviceId !== undefined) this.#perDevice.take(deviceId)
+  }
+
+  /** A failure of a verified assertion or of a token issued to this client. */
+  failVerified(address: string, deviceId: string, clientId: string): void {
+    this.#perAddress.take(address)
+    this.#perDevice.take(pairKey(deviceId, clientId))
+  }
+}
+
+/** Device ids and client ids hold no space (lib/identifiers.ts), so the pair key is unambiguous. */
+const pairKey = (deviceId: string, clientId: string) => `${deviceId} ${clientId}`
+
+function refuse(wait: number): void {
+  if (wait > 0) {
+    throw new OAuthError('slow_down', 'too many failed device logins or refreshes', {
+      headers: { 'retry-after': String(wait) },
+    })
   }
 }

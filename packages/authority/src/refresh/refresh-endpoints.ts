@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
-import type { AuthorityContext } from '../lib/context.js'
+import { isClientId, isDeviceId, isOpaqueId } from '../lib/identifiers.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import type { CutoffKind } from '../storage/types.js'
 
@@ -60,7 +61,12 @@ export async function revokeRefreshToken(
   }
 }
 
-const KINDS: readonly CutoffKind[] = ['device', 'client', 'subject']
+/** Each kill-switch target, with the shape its value must have to name anything at all. */
+const KINDS: Readonly<Record<CutoffKind, (value: unknown) => value is string>> = {
+  device: isDeviceId,
+  client: isClientId,
+  subject: isOpaqueId,
+}
 /** The longest an access token can live (the configuration's upper bound), in milliseconds. */
 const MAX_ACCESS_TOKEN_LIFETIME = 3600_000
 
@@ -88,13 +94,9 @@ export function registerKillSwitch(admin: FastifyInstance, ctx: AuthorityContext
     const entries =
       typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.entries(body) : []
     const [kind, value] = entries[0] ?? []
-    if (
-      entries.length !== 1 ||
-      !KINDS.includes(kind as CutoffKind) ||
-      typeof value !== 'string' ||
-      value.length === 0 ||
-      value.length > 200
-    ) {
+    const shape =
+      typeof kind === 'string' && Object.hasOwn(KINDS, kind) ? KINDS[kind as CutoffKind] : undefined
+    if (entries.length !== 1 || shape === undefined || !shape(value)) {
       throw new OAuthError(
         'invalid_request',
         'the body must be one of {"device": id}, {"client": id}, {"subject": sub}',

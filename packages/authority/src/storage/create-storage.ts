@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely'
 import pg from 'pg'
+import { ensurePrivateDir, ensurePrivateFile } from '../lib/private-files.js'
 import { KyselyStorage } from './kysely-storage.js'
 import type { Database } from './schema.js'
 import type { Storage } from './types.js'
@@ -43,7 +43,11 @@ function cachingStatements(database: BetterSqlite3.Database): SqliteDatabase {
 export function createStorage(databaseUrl: string): Storage {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length)
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    if (path !== ':memory:') {
+      // Private before SQLite opens it: the -wal and -shm files take the database file's mode.
+      ensurePrivateDir(dirname(path))
+      ensurePrivateFile(path)
+    }
     const database = new BetterSqlite3(path)
     // WAL lets readers proceed during a write; busy_timeout makes a second process wait, not fail.
     database.pragma('journal_mode = WAL')

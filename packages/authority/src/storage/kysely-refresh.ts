@@ -195,10 +195,13 @@ export async function revokeIssuedBefore(
     await trx
       .insertInto('revocation_cutoffs')
       .values({ kind, value, before_at: before, expires_at: expiresAt })
+      // A cut-off only ever moves forward, and is kept as long as the longest request asked: a later
+      // kill switch with an older time (a clock step, a replayed admin call) must not revive tokens.
+      // CASE, not max()/greatest(): the one spelling both dialects share.
       .onConflict((oc) =>
         oc.columns(['kind', 'value']).doUpdateSet({
-          before_at: sql`excluded.before_at`,
-          expires_at: sql`excluded.expires_at`,
+          before_at: sql`case when excluded.before_at > revocation_cutoffs.before_at then excluded.before_at else revocation_cutoffs.before_at end`,
+          expires_at: sql`case when excluded.expires_at > revocation_cutoffs.expires_at then excluded.expires_at else revocation_cutoffs.expires_at end`,
         }),
       )
       .execute()

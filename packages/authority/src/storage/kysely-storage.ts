@@ -231,6 +231,12 @@ export class KyselyStorage implements Storage {
       .execute()
   }
 
+  async purgeAudit(before: number): Promise<number> {
+    // audit_log_at indexes `at`, so this is a range delete, however large the log has grown.
+    const result = await this.#db.deleteFrom('audit_log').where('at', '<', before).executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
   async listAudit(limit: number): Promise<AuditEvent[]> {
     const rows = await this.#db
       .selectFrom('audit_log')

@@ -80,6 +80,8 @@ export interface Storage extends DeviceStorage {
 
   appendAudit(events: readonly AuditEvent[]): Promise<void>
   listAudit(limit: number): Promise<AuditEvent[]>
+  /** Deletes audit events recorded before `before` (the retention cut-off); returns how many. */
+  purgeAudit(before: number): Promise<number>
 }
 
 export type DeviceStatus = 'active' | 'disabled'

@@ -20,6 +20,8 @@ export async function buildServer(): Promise<{ entry: string; remove: () => void
 export interface AuthorityProcess {
   readonly url: string
   readonly child: ChildProcess
+  /** Everything the process wrote to stdout and stderr so far (its logs and the start-up banner). */
+  output(): string
   stop(): Promise<void>
 }
 
@@ -59,7 +61,7 @@ export function spawnAuthority(
       output += chunk.toString('utf8')
       if (output.includes('listening on')) {
         clearTimeout(timer)
-        resolve({ url: `http://127.0.0.1:${port}`, child, stop })
+        resolve({ url: `http://127.0.0.1:${port}`, child, output: () => output, stop })
       }
     }
     child.stdout?.on('data', collect)

@@ -5,7 +5,7 @@ import { type ConfigInput, loadConfig } from '../../src/config/load-config.js'
 import type { Clock } from '../../src/lib/clock.js'
 import { type Authority, createAuthority } from '../../src/server.js'
 
-export const ADMIN_TOKEN = 'test-admin-token-0123456789'
+export const ADMIN_TOKEN = 'test-admin-token-0123456789-abcdefghijklmnop'
 export const MASTER_KEY = Buffer.alloc(32, 7).toString('base64url')
 
 export function tempDir(): { path: string; remove: () => void } {
