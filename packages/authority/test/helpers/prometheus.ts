@@ -40,9 +40,17 @@ export function parseExposition(text: string): Exposition {
       )
     }
     const raw = match[3] as string
+    // Prometheus reads values with Go's ParseFloat: NaN and Inf in any case (prom-client writes "Nan").
+    const special = raw.toLowerCase()
     const value =
-      raw === '+Inf' ? Number.POSITIVE_INFINITY : raw === '-Inf' ? Number.NEGATIVE_INFINITY : Number(raw)
-    if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`bad value: ${JSON.stringify(line)}`)
+      special === '+inf' || special === 'inf'
+        ? Number.POSITIVE_INFINITY
+        : special === '-inf'
+          ? Number.NEGATIVE_INFINITY
+          : special === 'nan'
+            ? Number.NaN
+            : Number(raw)
+    if (Number.isNaN(value) && special !== 'nan') throw new Error(`bad value: ${JSON.stringify(line)}`)
     samples.push({ name: match[1] as string, labels, value })
   }
   return { samples, types, help }
