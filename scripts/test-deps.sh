@@ -10,6 +10,7 @@ packages=(
   postgresql       # storage contract and multi-instance tests start a throwaway cluster on 127.0.0.1
   softhsm2         # PKCS#11 signing keys: the HSM tests initialise a SoftHSM token in a temp dir
   haproxy          # npm run test:cluster: three authority instances behind a load balancer
+  chromium         # the gateway's BFF sign-in runs in Playwright (playwright-core) on Debian's Chromium
 )
 
 missing=()

@@ -1,0 +1,31 @@
+export type { ConnectMiddlewareOptions } from './adapters/express.js'
+export { tokenVerifierMiddleware } from './adapters/express.js'
+export type { FastifyTokenVerifierOptions } from './adapters/fastify.js'
+export { fastifyTokenVerifier } from './adapters/fastify.js'
+export type { VerifiedHandler } from './adapters/node-http.js'
+export { withTokenVerification } from './adapters/node-http.js'
+export type { BffSession, SessionStore } from './bff/session-store.js'
+export { MemorySessionStore } from './bff/session-store.js'
+export type { BffSettings } from './bff/settings.js'
+export { parseSettings, readRawSettings } from './cli/parse-settings.js'
+export type { RefusalReason } from './errors.js'
+export { DiscoveryError, GatewayConfigError, REFUSAL_REASONS, REFUSALS } from './errors.js'
+export { GatewayMetrics } from './metrics/gateway-metrics.js'
+export type { CreateGatewayOptions, Gateway } from './proxy/create-gateway.js'
+export { createGateway } from './proxy/create-gateway.js'
+export type { RouteRule } from './proxy/routes.js'
+export { parseRoutes, RouteTable } from './proxy/routes.js'
+export type { GatewaySettings } from './proxy/settings.js'
+export type {
+  RequestLike,
+  RequestVerification,
+  TokenVerification,
+  TokenVerifier,
+  TokenVerifierOptions,
+  VerifierEvent,
+  VerifyRequestOptions,
+} from './verify/create-token-verifier.js'
+export { createTokenVerifier } from './verify/create-token-verifier.js'
+export type { IssuerMetadata } from './verify/discover.js'
+export type { Identity } from './verify/identity.js'
+export type { Refusal } from './verify/refusal.js'

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, test } from 'vitest'
+import { SETTINGS } from '../src/cli/settings-table.js'
+import * as gateway from '../src/index.js'
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+
+describe('README and code agree', () => {
+  test('every refusal reason has its exact row', () => {
+    for (const [reason, answer] of Object.entries(gateway.REFUSALS)) {
+      const row = `| \`${reason}\` | ${answer.status} | ${answer.error ? `\`${answer.error}\`` : '—'} | ${answer.description ?? '—'} |`
+      expect(README).toContain(row)
+    }
+  })
+
+  test('every setting has its exact row', () => {
+    for (const setting of SETTINGS) {
+      expect(README).toContain(
+        `| \`--${setting.flag}\` | \`${setting.env}\` | ${setting.default ?? '—'} | ${setting.help} |`,
+      )
+    }
+  })
+
+  test('the public API is exactly these names (a change shows in review)', () => {
+    expect(Object.keys(gateway).sort()).toEqual([
+      'DiscoveryError',
+      'GatewayConfigError',
+      'GatewayMetrics',
+      'MemorySessionStore',
+      'REFUSALS',
+      'REFUSAL_REASONS',
+      'RouteTable',
+      'createGateway',
+      'createTokenVerifier',
+      'fastifyTokenVerifier',
+      'parseRoutes',
+      'parseSettings',
+      'readRawSettings',
+      'tokenVerifierMiddleware',
+      'withTokenVerification',
+    ])
+  })
+})
