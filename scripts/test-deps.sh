@@ -11,6 +11,8 @@ packages=(
   chromium         # the sign-in pages and the gateway BFF, driven by playwright-core in a real browser
   mosquitto-clients # gateway MQTT tests drive the embedded broker with mosquitto_pub and mosquitto_sub
   openssl          # the MQTT TLS listener test makes a throwaway self-signed certificate
+  softhsm2         # PKCS#11 signing keys: the HSM tests initialise a SoftHSM token in a temp dir
+  haproxy          # npm run test:cluster: three authority instances behind a load balancer
 )
 
 missing=()

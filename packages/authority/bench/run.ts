@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -8,12 +8,16 @@ import { fileURLToPath } from 'node:url'
 import autocannon, { type Result } from 'autocannon'
 
 /**
- * `npm run bench:authority`: Tessera and node-oidc-provider, each in its own process on 127.0.0.1,
- * driven in turn by autocannon from this process, for client_credentials tokens, introspection and
- * the JWKS. Prints requests/s and p50/p99 latency for both and writes bench-results/authority.json.
+ * `npm run bench:authority`: Tessera (metrics on, as it ships, and metrics off), node-oidc-provider and
+ * the machine's floor (floor-server.ts: bare node:http answering a fixed JWKS, or a freshly ES256-signed
+ * JWT), each in its own process on 127.0.0.1, driven in turn by autocannon from this process, for
+ * client_credentials tokens, introspection and the JWKS. Prints requests/s and p50/p99 latency, the
+ * ratio to oidc-provider and to the floor, and writes bench-results/authority.json.
  */
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
+/** Interleaved rounds per scenario; each server's figure is its median round. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 const FORM = 'application/x-www-form-urlencoded'
 
@@ -60,7 +64,11 @@ interface Target {
   jwks: string
 }
 
-async function startTessera(dataDir: string): Promise<{ target: Target; child: ChildProcess }> {
+async function startTessera(
+  dataDir: string,
+  name: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ target: Target; child: ChildProcess }> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const adminToken = randomBytes(24).toString('base64url')
@@ -76,6 +84,7 @@ async function startTessera(dataDir: string): Promise<{ target: Target; child: C
     TESSERA_RATE_LIMIT_CLIENT: '0',
     TESSERA_RATE_LIMIT_ADDRESS: '0',
     TESSERA_LOG_LEVEL: 'warn',
+    ...env,
   })
   await waitFor(`${base}/.well-known/jwks.json`, child)
   const registered = await fetch(`${base}/oauth/register`, {
@@ -95,7 +104,7 @@ async function startTessera(dataDir: string): Promise<{ target: Target; child: C
   return {
     child,
     target: {
-      name: 'tessera',
+      name,
       token: {
         url: `${base}/oauth/token`,
         headers: { authorization: auth, 'content-type': FORM },
@@ -156,6 +165,15 @@ async function startOidcProvider(): Promise<{ target: Target; child: ChildProces
   }
 }
 
+/** The floor (floor-server.ts) in one of its modes; the token floors ignore the request's content. */
+async function startFloor(mode: 'jwks' | 'jwt-sync' | 'jwt-async'): Promise<{ name: string; url: string }> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const child = startServer(here('./floor-server.js'), [mode, String(port)], process.env)
+  await waitFor(url, child)
+  return { name: `floor (${mode})`, url }
+}
+
 interface Row {
   scenario: string
   server: string
@@ -166,68 +184,176 @@ interface Row {
   errors: number
 }
 
-async function measure(
-  scenario: string,
-  server: string,
-  options: Parameters<typeof autocannon>[0],
-): Promise<Row> {
-  // A short warm-up lets V8 optimise the hot path before the measured run.
-  await autocannon({ ...options, duration: 2, connections: CONNECTIONS })
-  const result: Result = await autocannon({ ...options, duration: DURATION, connections: CONNECTIONS })
-  const row = {
-    scenario,
-    server,
-    requestsPerSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  }
-  process.stderr.write(
-    `${scenario} ${server}: ${row.requestsPerSecond} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms\n`,
-  )
-  return row
+type Options = Parameters<typeof autocannon>[0]
+
+/** One autocannon run; the first run of each server gets a short warm-up so V8 optimises first. */
+async function run(options: Options, duration: number, warm: boolean): Promise<Result> {
+  if (warm) await autocannon({ ...options, duration: 2, connections: CONNECTIONS })
+  return autocannon({ ...options, duration, connections: CONNECTIONS })
 }
 
-const TARGETS: Record<string, number> = { client_credentials: 3, jwks: 2.5, introspection: 2 }
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] as number
+}
+
+/**
+ * Measures one scenario on every server in ROUNDS interleaved rounds (server A, B, C, then again),
+ * reporting each server's median round: on a machine whose load drifts, servers measured minutes
+ * apart are not comparable, servers measured in alternation are.
+ */
+async function measureScenario(
+  scenario: string,
+  servers: readonly { name: string; options: Options }[],
+): Promise<Row[]> {
+  const duration = Math.max(2, Math.round(DURATION / ROUNDS))
+  const results = new Map<string, Result[]>(servers.map((server) => [server.name, []]))
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const server of servers)
+      results.get(server.name)?.push(await run(server.options, duration, round === 0))
+  }
+  return servers.map(({ name }) => {
+    const runs = results.get(name) ?? []
+    const row: Row = {
+      scenario,
+      server: name,
+      requestsPerSecond: Math.round(median(runs.map((result) => result.requests.average))),
+      p50: median(runs.map((result) => result.latency.p50)),
+      p99: median(runs.map((result) => result.latency.p99)),
+      non2xx: runs.reduce((sum, result) => sum + result.non2xx, 0),
+      errors: runs.reduce((sum, result) => sum + result.errors + result.timeouts, 0),
+    }
+    process.stderr.write(
+      `${scenario} ${name}: ${row.requestsPerSecond} req/s (rounds: ${runs.map((r) => Math.round(r.requests.average)).join(', ')}), p50 ${row.p50} ms, p99 ${row.p99} ms\n`,
+    )
+    return row
+  })
+}
+
+/** Against oidc-provider: Tessera's req/s at least this many times its. */
+const PEER_TARGETS: Record<string, number> = { client_credentials: 3, jwks: 2.5, introspection: 2 }
+/** Against the machine's floor (the best floor row of the scenario): at least this fraction of it. */
+const FLOOR_TARGETS: Record<string, number> = { client_credentials: 0.75, jwks: 0.85 }
+const TESSERA = 'tessera'
+const TESSERA_NO_METRICS = 'tessera (metrics off)'
+const TESSERA_HSM = 'tessera (keys in SoftHSM)'
+const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so'
+
+/** A fresh SoftHSM token under `dir`; the environment that points an authority at it. */
+function softHsmEnv(dir: string): NodeJS.ProcessEnv {
+  const tokens = join(dir, 'tokens')
+  mkdirSync(tokens, { recursive: true })
+  const conf = join(dir, 'softhsm2.conf')
+  writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`)
+  const pin = randomBytes(8).toString('hex')
+  execFileSync(
+    'softhsm2-util',
+    ['--init-token', '--free', '--label', 'bench', '--pin', pin, '--so-pin', pin],
+    {
+      env: { ...process.env, SOFTHSM2_CONF: conf },
+      stdio: 'ignore',
+    },
+  )
+  return {
+    SOFTHSM2_CONF: conf,
+    TESSERA_PKCS11_MODULE: SOFTHSM_MODULE,
+    TESSERA_PKCS11_TOKEN_LABEL: 'bench',
+    TESSERA_PKCS11_PIN: pin,
+  }
+}
+
+function ratios(row: Row, rows: readonly Row[]): string {
+  if (!row.server.startsWith(TESSERA)) return ''
+  const inScenario = rows.filter((other) => other.scenario === row.scenario)
+  const peer = inScenario.find((other) => other.server === 'oidc-provider')
+  const parts: string[] = []
+  if (row.server === TESSERA_HSM) {
+    const inProcess = inScenario.find((other) => other.server === TESSERA)
+    if (inProcess)
+      parts.push(
+        `${Math.round((100 * row.requestsPerSecond) / inProcess.requestsPerSecond)}% of in-process keys`,
+      )
+    return parts.join(', ')
+  }
+  if (peer)
+    parts.push(
+      `${(row.requestsPerSecond / peer.requestsPerSecond).toFixed(2)}x oidc-provider (≥ ${PEER_TARGETS[row.scenario]}x)`,
+    )
+  const floors = inScenario.filter((other) => other.server.startsWith('floor'))
+  const floor = Math.max(0, ...floors.map((other) => other.requestsPerSecond))
+  const target = FLOOR_TARGETS[row.scenario]
+  if (floor > 0 && target !== undefined) {
+    parts.push(
+      `${Math.round((100 * row.requestsPerSecond) / floor)}% of floor (≥ ${Math.round(target * 100)}%)`,
+    )
+  }
+  return parts.join(', ')
+}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'))
   try {
-    const tessera = await startTessera(dataDir)
+    const tessera = await startTessera(join(dataDir, 'metrics-on'), TESSERA)
+    const bare = await startTessera(join(dataDir, 'metrics-off'), TESSERA_NO_METRICS, {
+      TESSERA_METRICS: 'false',
+    })
+    const hsm = await startTessera(join(dataDir, 'softhsm'), TESSERA_HSM, softHsmEnv(join(dataDir, 'token')))
     const oidc = await startOidcProvider()
+    const floorJwks = await startFloor('jwks')
+    const floorTokens = [await startFloor('jwt-async'), await startFloor('jwt-sync')]
+    const targets = [tessera.target, bare.target, oidc.target]
     const rows: Row[] = []
-    for (const target of [tessera.target, oidc.target]) {
-      rows.push(await measure('client_credentials', target.name, { ...target.token, method: 'POST' }))
-    }
-    for (const target of [tessera.target, oidc.target]) {
-      rows.push(await measure('introspection', target.name, { ...target.introspection, method: 'POST' }))
-    }
-    for (const target of [tessera.target, oidc.target]) {
-      rows.push(await measure('jwks', target.name, { url: target.jwks }))
-    }
+    const token = (target: Target) => ({
+      name: target.name,
+      options: { ...target.token, method: 'POST' as const },
+    })
+    rows.push(
+      ...(await measureScenario('client_credentials', [
+        ...targets.map(token),
+        token(hsm.target),
+        ...floorTokens.map((floor) => ({
+          name: floor.name,
+          options: {
+            url: floor.url,
+            method: 'POST' as const,
+            headers: tessera.target.token.headers,
+            body: tessera.target.token.body,
+          },
+        })),
+      ])),
+    )
+    rows.push(
+      ...(await measureScenario(
+        'introspection',
+        targets.map((target) => ({
+          name: target.name,
+          options: { ...target.introspection, method: 'POST' as const },
+        })),
+      )),
+    )
+    rows.push(
+      ...(await measureScenario('jwks', [
+        ...targets.map((target) => ({ name: target.name, options: { url: target.jwks } })),
+        { name: floorJwks.name, options: { url: floorJwks.url } },
+      ])),
+    )
     const lines = [
-      `| scenario | server | req/s | p50 ms | p99 ms | non-2xx | ratio (target) |`,
-      `| --- | --- | ---: | ---: | ---: | ---: | --- |`,
+      `| scenario | server | req/s | p50 ms | p99 ms | non-2xx | errors | ratios (targets) |`,
+      `| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |`,
     ]
     for (const row of rows) {
-      const peer = rows.find((other) => other.scenario === row.scenario && other.server === 'oidc-provider')
-      const ratio =
-        row.server === 'tessera' && peer
-          ? `${(row.requestsPerSecond / peer.requestsPerSecond).toFixed(2)}x (≥ ${TARGETS[row.scenario]}x)`
-          : ''
       lines.push(
-        `| ${row.scenario} | ${row.server} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${ratio} |`,
+        `| ${row.scenario} | ${row.server} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${row.errors} | ${ratios(row, rows)} |`,
       )
     }
     process.stdout.write(
-      `\n${lines.join('\n')}\n\n${DURATION}s per run, ${CONNECTIONS} connections, Node ${process.version}\n`,
+      `\n${lines.join('\n')}\n\n${ROUNDS} interleaved rounds of ${Math.max(2, Math.round(DURATION / ROUNDS))}s per server and scenario (median shown), ${CONNECTIONS} connections, Node ${process.version}\n`,
     )
     const out = here('../../../../bench-results')
     mkdirSync(out, { recursive: true })
     writeFileSync(
       join(out, 'authority.json'),
-      `${JSON.stringify({ duration: DURATION, connections: CONNECTIONS, rows }, null, 2)}\n`,
+      `${JSON.stringify({ duration: DURATION, rounds: ROUNDS, connections: CONNECTIONS, rows }, null, 2)}\n`,
     )
   } finally {
     for (const child of children) child.kill('SIGTERM')

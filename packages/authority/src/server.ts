@@ -18,8 +18,10 @@ import { registerRegistration } from './endpoints/registration.js'
 import { registerRevocation } from './endpoints/revocation.js'
 import { registerRevocations } from './endpoints/revocations.js'
 import { registerToken } from './endpoints/token.js'
+import { registerHealth } from './health/health-routes.js'
 import { KeyManager } from './keys/key-manager.js'
 import { loadMasterKey, type MasterKey, openSealer } from './keys/master-key.js'
+import { openKeyToken } from './keys/pkcs11/open-key-token.js'
 import { AuditLog } from './lib/audit.js'
 import { checkOptions } from './lib/check-options.js'
 import { type Clock, systemClock } from './lib/clock.js'
@@ -30,6 +32,7 @@ import { endpointUrl, PATHS } from './lib/paths.js'
 import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import { requestLogView } from './lib/request-log.js'
+import { AuthorityObservability } from './metrics/observe-authority.js'
 import { AuthorizationCodes } from './oidc/authorization-codes.js'
 import { registerDiscovery } from './oidc/discovery.js'
 import { OidcService } from './oidc/oidc-service.js'
@@ -38,6 +41,7 @@ import { registerUserinfo } from './oidc/userinfo.js'
 import { sendErrorPage } from './pages/error-page.js'
 import { registerPages } from './pages/routes.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
+import { watchSecurity } from './security-events/watch-security.js'
 import { cookieNames } from './sessions/cookies.js'
 import { BrowserSessions } from './sessions/session-store.js'
 import { EmailProofs } from './signin/email-proof.js'
@@ -60,6 +64,8 @@ export interface Authority {
   readonly context: AuthorityContext
   readonly masterKey: MasterKey
   readonly adminTokenGenerated: boolean
+  /** The URL of /metrics when it has a port of its own (metricsPort) and listens. */
+  readonly metricsUrl: string | undefined
   /** Listens on config.host:config.port; returns the base URL. */
   listen(): Promise<string>
   /** Requests in flight now (what a shutdown would have to drain). */
@@ -141,15 +147,18 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     // The per-address rate limit keys on the socket address; X-Forwarded-For is not trusted by default.
     trustProxy: false,
   })
-  const storage = options.storage ?? createStorage(config.databaseUrl)
+  const observability = new AuthorityObservability(config, clock)
+  const storage = observability.storage(options.storage ?? createStorage(config.databaseUrl))
+  let token: Awaited<ReturnType<typeof openKeyToken>>
   try {
+    token = await openKeyToken(config)
     await storage.migrate()
     const masterKey = await loadMasterKey(config, storage)
     if (masterKey.warning !== undefined) app.log.warn({ path: masterKey.path }, masterKey.warning)
     const sealer = await openSealer(storage, masterKey)
     const { token: adminToken, generated } = loadAdminToken(config)
     const audit = new AuditLog(storage, clock, app.log)
-    const keys = new KeyManager({ storage, sealer, config, clock, log: app.log, audit })
+    const keys = new KeyManager({ storage, sealer, config, clock, log: app.log, audit, token })
     const hasher = new SecretHasher(
       new Uint8Array(
         hkdfSync('sha256', masterKey.bytes, new Uint8Array(0), 'tessera client secret hmac', 32),
@@ -263,6 +272,16 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       }
       return reply.code(404).send({ error: 'invalid_request', error_description: 'no such endpoint' })
     })
+    observability.attach({ app, keys, audit, adminToken, tokenPath: PATHS.token })
+    registerHealth(app, { storage, keys })
+    const security = watchSecurity({
+      app,
+      audit,
+      clock,
+      storage,
+      adminToken,
+      webhookUrl: config.alertWebhook,
+    })
     registerMetadata(app, context)
     registerDiscovery(app, context)
     registerUserinfo(app, context)
@@ -286,8 +305,13 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       context,
       masterKey,
       adminTokenGenerated: generated,
+      get metricsUrl() {
+        return observability.url
+      },
       async listen() {
-        return app.listen({ port: config.port, host: config.host })
+        const url = await app.listen({ port: config.port, host: config.host })
+        await observability.listen()
+        return url
       },
       purgeExpired,
       inFlight: () => inFlight.count(),
@@ -297,13 +321,17 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         clearInterval(purge)
         await inFlight.drain(config.drainTimeout * 1000)
         await app.close()
+        await observability.close()
+        await security.close()
         await keys.stop()
+        await token?.close()
         await audit.stop()
         mailer.close()
         if (!options.storage) await storage.close()
       },
     }
   } catch (error) {
+    await token?.close()
     if (!options.storage) await storage.close()
     throw error
   }

@@ -8,6 +8,7 @@ import {
   parseLogLevel,
   parseSmtpUrl,
   parseString,
+  parseWebhookUrl,
 } from './parsers.js'
 
 /**
@@ -261,6 +262,60 @@ export const SETTINGS = {
     default: 300,
     parse: parseDuration(60, 3600),
     doc: 'Lifetime of OpenID Connect ID tokens, 1–60 minutes',
+  },
+  metrics: {
+    env: 'TESSERA_METRICS',
+    default: true,
+    parse: parseBoolean,
+    doc: 'Serve Prometheus metrics at /metrics (see metricsPort for where)',
+  },
+  metricsPort: {
+    env: 'TESSERA_METRICS_PORT',
+    default: undefined,
+    parse: parseInteger(0, 65_535),
+    doc: 'Serve /metrics on this port of its own, without a token; default: on the main port, behind the admin token',
+  },
+  metricsHost: {
+    env: 'TESSERA_METRICS_HOST',
+    default: '127.0.0.1',
+    parse: parseString,
+    doc: 'Address the separate metrics port listens on',
+  },
+  pkcs11Module: {
+    env: 'TESSERA_PKCS11_MODULE',
+    default: undefined,
+    parse: parseString,
+    doc: 'PKCS#11 module (e.g. /usr/lib/softhsm/libsofthsm2.so): new signing keys are generated and used in its token',
+  },
+  pkcs11TokenLabel: {
+    env: 'TESSERA_PKCS11_TOKEN_LABEL',
+    default: undefined,
+    parse: parseString,
+    doc: 'Label of the PKCS#11 token holding the signing keys',
+  },
+  pkcs11Slot: {
+    env: 'TESSERA_PKCS11_SLOT',
+    default: undefined,
+    parse: parseInteger(0, Number.MAX_SAFE_INTEGER),
+    doc: 'Slot id of the token, instead of its label',
+  },
+  pkcs11Pin: {
+    env: 'TESSERA_PKCS11_PIN',
+    default: undefined,
+    parse: parseString,
+    doc: 'User PIN of the token',
+  },
+  pkcs11PinFile: {
+    env: 'TESSERA_PKCS11_PIN_FILE',
+    default: undefined,
+    parse: parseString,
+    doc: 'File holding the user PIN (preferred over the variable)',
+  },
+  alertWebhook: {
+    env: 'TESSERA_ALERT_WEBHOOK',
+    default: undefined,
+    parse: parseWebhookUrl,
+    doc: 'URL that receives each security event as a JSON POST (retried with backoff, never blocking a request)',
   },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const

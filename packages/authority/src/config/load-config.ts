@@ -58,6 +58,16 @@ export interface AuthorityConfig {
   readonly authorizationCodeLifetime: number
   readonly idTokenLifetime: number
   readonly logLevel: string
+  readonly metrics: boolean
+  /** undefined: /metrics on the main port behind the admin token. */
+  readonly metricsPort: number | undefined
+  readonly metricsHost: string
+  readonly pkcs11Module: string | undefined
+  readonly pkcs11TokenLabel: string | undefined
+  readonly pkcs11Slot: number | undefined
+  readonly pkcs11Pin: string | undefined
+  readonly pkcs11PinFile: string | undefined
+  readonly alertWebhook: string | undefined
 }
 
 /** A configuration problem; start-up stops with this message, which names the setting. */

@@ -112,3 +112,18 @@ export function parseSmtpUrl(raw: unknown): string {
   }
   return text
 }
+
+/** An absolute http: or https: URL without credentials (it is logged and posted to). */
+export function parseWebhookUrl(raw: unknown): string {
+  const value = parseString(raw)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new SettingError('must be an absolute URL')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new SettingError('must be an http: or https: URL')
+  if (url.username || url.password) throw new SettingError('must not carry credentials')
+  return url.toString()
+}

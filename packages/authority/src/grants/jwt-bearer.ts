@@ -89,6 +89,6 @@ export async function jwtBearer(
   }
   const audience = resolveAudience(ctx, client, form.resource)
   const { token, family } = await ctx.refresh.startFamily(client.clientId, device.id, audience)
-  ctx.audit.record('device.login', device.id, { client_id: client.clientId, family: family.id })
+  ctx.audit.record('device.login', device.id, { client_id: client.clientId, family: family.id, address })
   return deviceTokenResponse(ctx, client, device, audience, token)
 }

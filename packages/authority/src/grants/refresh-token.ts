@@ -88,6 +88,7 @@ export async function refreshToken(
     family: result.family.id,
     generation: result.record.generation,
     reissued: result.reissued,
+    address,
   })
   return deviceTokenResponse(ctx, client, device, result.family.audience, result.token)
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { calculateJwkThumbprintSync, exportJWKSync, generateKeyPair } from '@tessera/jose'
+import { calculateJwkThumbprintSync, exportJWKSync, generateKeyPair, type JWK } from '@tessera/jose'
 import type { FastifyBaseLogger } from 'fastify'
 import type { AuthorityConfig } from '../config/load-config.js'
 import type { AuditLog } from '../lib/audit.js'
@@ -7,6 +7,8 @@ import type { Clock } from '../lib/clock.js'
 import type { KeyRecord, KeyState, Storage } from '../storage/types.js'
 import { KeyRing } from './key-ring.js'
 import { isEmptyPlan, planRotation, type RotationPlan, type Schedule } from './lifecycle.js'
+import { tokenSigningKey } from './pkcs11/hsm-keys.js'
+import { isTokenReference, type KeyToken } from './pkcs11/key-token.js'
 import type { Sealer } from './seal.js'
 
 const LEASE = 'key-rotation'
@@ -23,6 +25,8 @@ export interface KeyManagerOptions {
   clock: Clock
   log: FastifyBaseLogger
   audit: AuditLog
+  /** When set, new keys are generated and used inside this PKCS#11 token. */
+  token?: KeyToken | undefined
 }
 
 /**
@@ -92,7 +96,7 @@ export class KeyManager {
     if (!isEmptyPlan(plan)) {
       const leaseMs = Math.max(config.keyReloadInterval * 3000, 10_000)
       if (await storage.acquireLease(LEASE, this.#instanceId, now, now + leaseMs)) {
-        await this.#apply(plan, now)
+        await this.#apply(plan, now, records)
         records = await storage.listKeys()
       }
     }
@@ -109,12 +113,14 @@ export class KeyManager {
         ? undefined
         : previous?.signing?.kid === current.kid
           ? previous.signing
-          : await KeyRing.signerFor(current, this.#options.sealer)
+          : isTokenReference(current.sealedPrivateKey)
+            ? tokenSigningKey(current, this.#options.token)
+            : await KeyRing.signerFor(current, this.#options.sealer)
     this.#ring = new KeyRing(records, signing, previous)
     if (previous) this.#options.log.info({ keys: this.#ring.fingerprint }, 'key set changed')
   }
 
-  async #apply(plan: RotationPlan, now: number): Promise<void> {
+  async #apply(plan: RotationPlan, now: number, records: readonly KeyRecord[]): Promise<void> {
     const { storage, audit } = this.#options
     if (plan.transitions.length > 0 && (await storage.transitionKeys(plan.transitions))) {
       for (const t of plan.transitions) audit.record(`key.${t.to}`, t.kid, { from: t.from })
@@ -123,14 +129,29 @@ export class KeyManager {
     for (const kid of plan.remove) {
       await storage.deleteKey(kid)
       audit.record('key.removed', kid, {})
+      // Only the lease holder removes a key, so exactly one instance destroys its token objects.
+      const removed = records.find((record) => record.kid === kid)
+      if (removed && isTokenReference(removed.sealedPrivateKey) && this.#options.token) {
+        await this.#options.token.destroy(removed.sealedPrivateKey)
+        audit.record('key.destroyed', kid, { in: 'pkcs11' })
+      }
     }
   }
 
   async #createKey(state: 'current' | 'next', now: number): Promise<string | undefined> {
-    const { storage, sealer, config, audit, log } = this.#options
-    const { privateKey } = await generateKeyPair(config.signingAlg)
-    const privateJwk = exportJWKSync(privateKey)
-    const publicJwk = exportJWKSync(privateKey, { publicOnly: true })
+    const { storage, sealer, config, audit, log, token } = this.#options
+    let publicJwk: JWK
+    let sealedPrivateKey: string
+    if (token) {
+      // Generated inside the token: the record holds only a reference to the private key.
+      const pair = await token.generate(config.signingAlg)
+      publicJwk = pair.publicJwk
+      sealedPrivateKey = pair.reference
+    } else {
+      const { privateKey } = await generateKeyPair(config.signingAlg)
+      publicJwk = exportJWKSync(privateKey, { publicOnly: true })
+      sealedPrivateKey = await sealer.seal(JSON.stringify(exportJWKSync(privateKey)))
+    }
     // The RFC 7638 thumbprint names the key: stable, unique, and derivable by anyone holding the JWK.
     const kid = calculateJwkThumbprintSync(publicJwk)
     const record: KeyRecord = {
@@ -138,7 +159,7 @@ export class KeyManager {
       alg: config.signingAlg,
       state,
       publicJwk: JSON.stringify({ ...publicJwk, kid, alg: config.signingAlg, use: 'sig' }),
-      sealedPrivateKey: await sealer.seal(JSON.stringify(privateJwk)),
+      sealedPrivateKey,
       createdAt: now,
       activatedAt: state === 'current' ? now : null,
       retiredAt: null,
@@ -148,6 +169,7 @@ export class KeyManager {
     } catch (error) {
       // The unique index on current/next: another instance created this key first.
       log.warn({ err: error, state }, 'key creation lost a race')
+      if (token) await token.destroy(sealedPrivateKey)
       return undefined
     }
     audit.record('key.created', kid, { state, alg: config.signingAlg })

@@ -2,6 +2,12 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { AuditEvent, Storage } from '../storage/types.js'
 import type { Clock } from './clock.js'
 
+export type AuditObserver = (
+  event: string,
+  subject: string,
+  detail: Readonly<Record<string, unknown>>,
+) => void
+
 /**
  * The audit trail of issued, revoked and rotated events. Events are buffered and written in batches,
  * so issuing a token never waits on a database write; the buffer is flushed every second, when it
@@ -15,6 +21,7 @@ export class AuditLog {
   #timer: NodeJS.Timeout | undefined
   #flushing: Promise<void> = Promise.resolve()
   readonly #batchSize: number
+  readonly #observers: AuditObserver[] = []
 
   constructor(storage: Storage, clock: Clock, log: FastifyBaseLogger, batchSize = 500) {
     this.#batchSize = batchSize
@@ -28,8 +35,19 @@ export class AuditLog {
     this.#timer.unref()
   }
 
+  /** Calls `observer` with each event as it is recorded (metrics and security rules watch them). */
+  observe(observer: AuditObserver): void {
+    this.#observers.push(observer)
+  }
+
+  /** Events buffered and not yet written. */
+  get pending(): number {
+    return this.#buffer.length
+  }
+
   record(event: string, subject: string, detail: Record<string, unknown>): void {
     this.#buffer.push({ at: this.#clock.now(), event, subject, detail: JSON.stringify(detail) })
+    for (const observer of this.#observers) observer(event, subject, detail)
     if (this.#buffer.length >= this.#batchSize) void this.flush()
   }
 

@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, jwtVerify } from 'jose'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { basic, freePort } from '../test/helpers/authority.js'
+import { assertion, type Credentials, deviceKey, type Json, JWT_BEARER } from '../test/helpers/devices.js'
+import { createDatabase } from '../test/helpers/postgres.js'
+import { exited, type Instance, startHaproxy, startInstance, waitReady } from './processes.js'
+
+const ADMIN_TOKEN = randomBytes(32).toString('base64url')
+const LOAD_MS = Number(process.env.CLUSTER_LOAD_MS ?? 10_000)
+const CLIENT_WORKERS = 4
+const DEVICES = 6
+
+interface Outcome {
+  kind: 'client_credentials' | 'device_login' | 'refresh'
+  status: number
+  body: Json
+}
+
+/** A token request; a body that is not JSON (a balancer's error page) is kept as text. */
+async function token(base: string, client: Credentials, params: Record<string, string>) {
+  const response = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      authorization: basic(client.client_id, client.client_secret),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams(params),
+  })
+  const text = await response.text()
+  let body: Json
+  try {
+    body = JSON.parse(text) as Json
+  } catch {
+    body = { text: text.slice(0, 200) }
+  }
+  return { status: response.status, body }
+}
+
+async function admin(base: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  return { status: response.status, body: (await response.json()) as Json }
+}
+
+describe('three authority instances on one PostgreSQL behind haproxy', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-cluster-'))
+  const instances: Instance[] = []
+  let haproxy: ReturnType<typeof startHaproxy> | undefined
+  let base = ''
+  let databaseUrl = ''
+
+  beforeAll(async () => {
+    databaseUrl = await createDatabase()
+    const proxyPort = await freePort()
+    base = `http://127.0.0.1:${proxyPort}`
+    const shared = {
+      TESSERA_ISSUER: base,
+      DATABASE_URL: databaseUrl,
+      TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+      TESSERA_MASTER_KEY: randomBytes(32).toString('base64url'),
+      TESSERA_KEY_RELOAD_INTERVAL: '0.5',
+      // The load is one address and two clients: the per-instance limits are not under test here.
+      TESSERA_RATE_LIMIT_CLIENT: '0',
+      TESSERA_RATE_LIMIT_ADDRESS: '0',
+      TESSERA_DEVICE_FAILURE_LIMIT: '0',
+      // A refresh retried by the balancer after its instance went away is reissued, not a replay.
+      TESSERA_REFRESH_GRACE_WINDOW: '10',
+      TESSERA_LOG_LEVEL: 'warn',
+    }
+    const ports = [await freePort(), await freePort(), await freePort()]
+    for (const [i, port] of ports.entries()) {
+      const instance = startInstance(`i${i + 1}`, port, {
+        ...shared,
+        TESSERA_DATA_DIR: join(dir, `i${i + 1}`),
+      })
+      instances.push(instance)
+      // The first instance creates the keys; the others find them.
+      await waitReady(`http://127.0.0.1:${port}/readyz`, instance.child)
+    }
+    haproxy = startHaproxy(dir, proxyPort, ports)
+    await waitReady(`${base}/readyz`, haproxy)
+  })
+
+  afterAll(async () => {
+    for (const instance of instances) if (instance.child.exitCode === null) instance.child.kill('SIGKILL')
+    haproxy?.kill('SIGTERM')
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('loses nothing under load while keys rotate and an instance is stopped mid-load', async () => {
+    const client = (await admin(base, 'POST', '/oauth/register', { client_name: 'load', scope: 'read' }))
+      .body as Credentials
+    const fleet = (
+      await admin(base, 'POST', '/oauth/register', {
+        client_name: 'fleet',
+        grant_types: ['urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token'],
+      })
+    ).body as Credentials
+    expect(client.client_id).toBeTruthy()
+    expect(fleet.client_id).toBeTruthy()
+
+    const outcomes: Outcome[] = []
+    const stopAt = Date.now() + LOAD_MS
+    const clientWorker = async () => {
+      while (Date.now() < stopAt) {
+        const response = await token(base, client, { grant_type: 'client_credentials', scope: 'read' })
+        outcomes.push({ kind: 'client_credentials', status: response.status, body: response.body })
+      }
+    }
+    const deviceWorker = async () => {
+      const key = await deviceKey()
+      const device = await admin(base, 'POST', '/admin/devices', {
+        jwk: key.jwk,
+        acl: { publish: ['devices/{device}/telemetry'], subscribe: [] },
+      })
+      expect(device.status).toBe(201)
+      const first = await token(base, fleet, {
+        grant_type: JWT_BEARER,
+        assertion: await assertion(key, device.body.id, base),
+      })
+      outcomes.push({ kind: 'device_login', status: first.status, body: first.body })
+      let current = first.body.refresh_token as string | undefined
+      while (current && Date.now() < stopAt) {
+        const next = await token(base, fleet, { grant_type: 'refresh_token', refresh_token: current })
+        outcomes.push({ kind: 'refresh', status: next.status, body: next.body })
+        current = next.status === 200 ? (next.body.refresh_token as string) : undefined
+      }
+    }
+
+    const stopped = instances[1] as Instance
+    const events = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, LOAD_MS * 0.25))
+      const first = await admin(base, 'POST', '/admin/keys/rotate')
+      await new Promise((resolve) => setTimeout(resolve, LOAD_MS * 0.25))
+      // Requests straight to the instance (not through the balancer) are in flight when it is told
+      // to stop: each must get its answer or a clean refusal, never a 5xx other than a 503 or a reset.
+      const direct = `http://127.0.0.1:${stopped.port}`
+      const inFlight = Array.from({ length: 20 }, () =>
+        token(direct, client, { grant_type: 'client_credentials', scope: 'read' }).catch((error: Error) => ({
+          status: 0,
+          body: {
+            error: String((error.cause as { code?: string } | undefined)?.code ?? error.message),
+          } as Json,
+        })),
+      )
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      stopped.child.kill('SIGTERM')
+      const answered = await Promise.all(inFlight)
+      const code = await exited(stopped.child)
+      await new Promise((resolve) => setTimeout(resolve, LOAD_MS * 0.15))
+      const second = await admin(base, 'POST', '/admin/keys/rotate')
+      return { rotations: [first.status, second.status], exitCode: code, answered }
+    })()
+    const workers = [
+      ...Array.from({ length: CLIENT_WORKERS }, clientWorker),
+      ...Array.from({ length: DEVICES }, deviceWorker),
+    ]
+    await Promise.all(workers)
+    const { rotations, exitCode, answered } = await events
+
+    // The stopped instance's in-flight requests: answered (200), refused cleanly while draining (503
+    // with an OAuth error body), or never connected (ECONNREFUSED) — never a 500 and never a reset.
+    const unclean = answered.filter(
+      (outcome) =>
+        outcome.status !== 200 &&
+        !(outcome.status === 503 && typeof outcome.body.error === 'string') &&
+        !(outcome.status === 0 && outcome.body.error === 'ECONNREFUSED'),
+    )
+    expect(unclean).toEqual([])
+    expect(answered.filter((outcome) => outcome.status === 200).length).toBeGreaterThan(0)
+    for (const outcome of answered) {
+      if (outcome.status === 200)
+        outcomes.push({ kind: 'client_credentials', status: 200, body: outcome.body })
+    }
+
+    // The stopped instance drained and exited cleanly; both rotations applied.
+    expect(exitCode).toBe(0)
+    expect(rotations).toEqual([200, 200])
+
+    // Every request through the balancer got an answer, and never a 5xx.
+    const statuses = new Map<number, number>()
+    for (const outcome of outcomes) statuses.set(outcome.status, (statuses.get(outcome.status) ?? 0) + 1)
+    const refusals = outcomes.filter((outcome) => outcome.status !== 200)
+    expect(refusals.slice(0, 5)).toEqual([])
+    expect(Object.fromEntries(statuses)).toEqual({ 200: outcomes.length })
+    expect(outcomes.filter((o) => o.kind === 'device_login')).toHaveLength(DEVICES)
+    expect(outcomes.filter((o) => o.kind === 'refresh').length).toBeGreaterThan(DEVICES)
+
+    // Zero failed verifications: every issued token verifies against the published key set.
+    const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as JSONWebKeySet
+    const keySet = createLocalJWKSet(jwks)
+    const failures: string[] = []
+    const kids = new Set<string>()
+    for (const outcome of outcomes) {
+      try {
+        const { protectedHeader } = await jwtVerify(outcome.body.access_token as string, keySet, {
+          issuer: base,
+          algorithms: ['ES256'],
+          typ: 'at+jwt',
+        })
+        kids.add(protectedHeader.kid as string)
+      } catch (error) {
+        failures.push((error as Error).message)
+      }
+    }
+    expect(failures).toEqual([])
+    expect(kids.size).toBe(3)
+
+    // Let the surviving instances flush their audit queues (every second).
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const db = new pg.Client({ connectionString: databaseUrl })
+    await db.connect()
+    try {
+      // Every issued token has its audit event, including those the stopped instance issued.
+      const audited = await db.query<{ detail: string }>(
+        "SELECT detail FROM audit_log WHERE event = 'token.issued'",
+      )
+      const auditedJtis = new Set(audited.rows.map((row) => (JSON.parse(row.detail) as { jti: string }).jti))
+      const missing = outcomes
+        .map((o) => decodeJwt(o.body.access_token as string).jti)
+        .filter((jti) => !auditedJtis.has(jti as string))
+      expect(missing).toEqual([])
+      // No forked refresh family: none revoked, no reuse detected, one live token per family.
+      const families = await db.query('SELECT id FROM refresh_families WHERE revoked_at IS NULL')
+      expect(families.rows).toHaveLength(DEVICES)
+      const forked = await db.query(
+        'SELECT family_id FROM refresh_tokens WHERE consumed_at IS NULL GROUP BY family_id HAVING count(*) > 1',
+      )
+      expect(forked.rows).toEqual([])
+      const reuse = await db.query(
+        "SELECT count(*)::int AS n FROM audit_log WHERE event = 'refresh_token_reuse'",
+      )
+      expect(reuse.rows[0]).toEqual({ n: 0 })
+    } finally {
+      await db.end()
+    }
+    process.stderr.write(
+      `cluster: ${outcomes.length} token responses in ${LOAD_MS} ms (${[...statuses].map(([s, n]) => `${n}×${s}`).join(', ')}), ${kids.size} signing keys\n`,
+    )
+  })
+})

@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+/** `npm run test:cluster`: the scale-out proof, outside `npm test` (it starts five processes). */
+export default defineConfig({
+  root: fileURLToPath(new URL('../../../', import.meta.url)),
+  test: {
+    include: ['packages/authority/cluster/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    globalSetup: ['packages/authority/test/setup/postgres.global.ts'],
+  },
+})
