@@ -28,6 +28,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// `tessera … | head` closes the pipe early; that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    process.exit(process.exitCode ?? 0)
+  })
+}
+
 main(process.argv).then((code) => {
   process.exitCode = code
 })

@@ -59,8 +59,12 @@ export function keyProblem(path: string, error: unknown): never {
 }
 
 /** One key for `alg` (signing, encrypting or decrypting), from any form a key file may take. */
-export async function loadKey(path: string, alg: string | undefined, purpose: string): Promise<Key> {
-  const material = readKeyMaterial(path)
+export async function loadKey(
+  path: string,
+  alg: string | undefined,
+  purpose: string,
+  material: KeyMaterial = readKeyMaterial(path),
+): Promise<Key> {
   try {
     switch (material.kind) {
       case 'jwk': {
@@ -103,7 +107,7 @@ export async function loadVerificationKey(
     }
   }
   if (single === undefined) throw usageError(`a PEM or secret key file needs exactly one --alg (${path})`)
-  return loadKey(path, single, 'verify')
+  return loadKey(path, single, 'verify', material)
 }
 
 /** A PEM document as a node:crypto key: SPKI, PKCS#8, or an X.509 certificate's public key. */
@@ -125,8 +129,11 @@ export function keyObjectFromPEM(pem: string, path: string): { keyObject: KeyObj
 }
 
 /** Any key file as a Key, alg optional (conversion and thumbprints need no algorithm). */
-export async function loadAnyKey(path: string, alg?: string): Promise<Key> {
-  const material = readKeyMaterial(path)
+export async function loadAnyKey(
+  path: string,
+  alg?: string,
+  material: KeyMaterial = readKeyMaterial(path),
+): Promise<Key> {
   try {
     if (material.kind === 'jwk') return await importJWK(material.jwk, alg ?? material.jwk.alg)
     if (material.kind === 'pem') {

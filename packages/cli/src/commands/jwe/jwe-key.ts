@@ -13,19 +13,18 @@ export async function loadJWEKey(
   purpose: string,
 ): Promise<Key | string> {
   const alg = algs.length === 1 ? algs[0] : undefined
+  const material = readKeyMaterial(path)
   if (alg?.startsWith('PBES2')) {
-    const material = readKeyMaterial(path)
     if (material.kind !== 'secret')
       throw usageError(`key file ${path}: PBES2 needs a file holding the password`)
     return Buffer.from(material.bytes).toString('utf8')
   }
   if (alg === 'dir') {
     if (encs.length !== 1) throw usageError('"dir" needs exactly one --enc: the key is the content key')
-    return loadKey(path, encs[0], purpose)
+    return loadKey(path, encs[0], purpose, material)
   }
-  const material = readKeyMaterial(path)
   if (alg === undefined && !(material.kind === 'jwk' && material.jwk.alg !== undefined)) {
     throw usageError(`key file ${path} is not bound to an algorithm: give exactly one --alg`)
   }
-  return loadKey(path, alg, purpose)
+  return loadKey(path, alg, purpose, material)
 }

@@ -52,6 +52,8 @@ export function addSign(jwt: Command): void {
     'echo \'{"role":"admin"}\' | tessera jwt sign --key hmac.secret --alg HS256 --claims -',
   ])
   command.action(async (options: Options) => {
+    if (options.key === '-' && options.claims === '-')
+      throw usageError('--key and --claims cannot both read stdin')
     const claims = options.claims === undefined ? {} : readJSONObject(options.claims, '--claims')
     const header = options.header === undefined ? undefined : readJSONObject(options.header, '--header')
     if (options.key === '-' && options.claims === '-')

@@ -50,7 +50,7 @@ export function addConvert(keys: Command): void {
     if (material.kind !== 'jwk' && material.kind !== 'pem')
       throw usageError(`key file ${file}: expected one JWK or a PEM document`)
     const to = options.to ?? (material.kind === 'pem' ? 'jwk' : 'pem')
-    const key = await loadAnyKey(file, options.alg)
+    const key = await loadAnyKey(file, options.alg, material)
     if (key.type === 'secret') throw usageError(`key file ${file}: a secret key has no PEM form`)
     const publicOnly = options.public === true || key.type === 'public'
     let text: string
