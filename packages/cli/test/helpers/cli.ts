@@ -53,6 +53,8 @@ export function tessera(args: readonly string[], options: RunOptions = {}): Prom
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
     child.once('error', reject)
     child.once('close', (code) => resolve({ code, stdout, stderr }))
+    // A command that fails before reading its stdin closes the pipe; that is its answer, not an error here.
+    child.stdin.on('error', () => {})
     child.stdin.end(options.input ?? '')
   })
 }
@@ -71,6 +73,8 @@ export function bash(script: string, options: RunOptions = {}): Promise<Run> {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
     child.once('error', reject)
     child.once('close', (code) => resolve({ code, stdout, stderr }))
+    // A command that fails before reading its stdin closes the pipe; that is its answer, not an error here.
+    child.stdin.on('error', () => {})
     child.stdin.end(options.input ?? '')
   })
 }

@@ -29,13 +29,11 @@ export function addDecrypt(jwe: Command): void {
       '--alg <alg>',
       'accepted key management algorithm (repeat for several): required allowlist',
       collect,
-      [],
     )
     .requiredOption(
       '--enc <enc>',
       'accepted content encryption (repeat for several): required allowlist',
       collect,
-      [],
     )
     .option('--verify-key <file>', "nested JWT: the issuer's verification key (JWK, JWK set or PEM)")
     .option(

@@ -44,7 +44,7 @@ export function addVerify(jws: Command): void {
     )
     .argument('[jws]', 'the JWS, or - for stdin (the default)', '-')
     .requiredOption('--key <file>', 'verification key: JWK, JWK set, SPKI/X.509 PEM, or an HMAC secret file')
-    .requiredOption('--alg <alg>', 'accepted algorithm (repeat for several): the allowlist', collect, [])
+    .requiredOption('--alg <alg>', 'accepted algorithm (repeat for several): the allowlist', collect)
     .option('--detached-payload <file>', 'the payload of a detached JWS')
   withJSON(command)
   examples(command, ['tessera jws verify --key signing.pub.json --alg ES256 < hello.jws'])

@@ -41,7 +41,7 @@ export function addVerify(jwt: Command): void {
     .argument('[token]', 'the JWT, or - for stdin (the default)', '-')
     .option('--key <file>', 'verification key: JWK, JWK set, SPKI/X.509 PEM, or an HMAC secret file')
     .option('--jwks <url|file>', "the issuer's JWK set: an https URL (http only on loopback) or a file")
-    .requiredOption('--alg <alg>', 'accepted algorithm (repeat for several): the allowlist', collect, [])
+    .requiredOption('--alg <alg>', 'accepted algorithm (repeat for several): the allowlist', collect)
     .option('--iss <issuer>', 'accepted issuer (repeat for several)', collect, [])
     .option('--aud <audience>', 'accepted audience (repeat for several)', collect, [])
     .option('--sub <subject>', 'expected subject')
