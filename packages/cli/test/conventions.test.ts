@@ -13,10 +13,10 @@ let commandPaths: string[][] = []
 
 /** The command tree, read from the built program the bin runs. */
 async function listCommands(): Promise<string[][]> {
-  const { buildProgram } = (await import(join(ROOT, 'packages/cli/dist/program.js'))) as {
-    buildProgram: () => { commands: Cmd[] }
-  }
   type Cmd = { name(): string; commands: Cmd[] }
+  const { buildProgram } = (await import(join(ROOT, 'packages/cli/dist/program.js'))) as {
+    buildProgram: () => Cmd
+  }
   const paths: string[][] = []
   const walk = (command: Cmd, path: string[]) => {
     for (const sub of command.commands) {
