@@ -111,6 +111,21 @@ describe.concurrent('tessera jwks fetch', () => {
       stderr: 'tessera: url: must be an https URL (http only for localhost): http://auth.example/jwks.json\n',
     })
     expect(http.stderr).not.toMatch(STACK_FRAME)
+    const verify = await tessera([
+      'jwt',
+      'verify',
+      'eyJhbGciOiJFUzI1NiJ9.e30.AAAA',
+      '--jwks',
+      `http://127.0.0.1:${port}/jwks.json`,
+      '--alg',
+      'ES256',
+    ])
+    expect(verify.code).toBe(3)
+    expect(verify.stderr).toMatch(
+      new RegExp(
+        `^tessera: cannot fetch the JWK set http://127.0.0.1:${port}/jwks.json: ERR_JWKS_\\w+: .+\\n$`,
+      ),
+    )
   })
 
   it('jwt verify --jwks URL verifies against the fetched set', async () => {

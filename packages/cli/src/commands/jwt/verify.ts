@@ -2,7 +2,7 @@ import { createRemoteJWKSet, type JWKSResolver, type Key, type RemoteJWKSet, ver
 import type { Command } from 'commander'
 import { collect, examples, withJSON } from '../../lib/command.js'
 import { joseDuration } from '../../lib/durations.js'
-import { failure, usageError } from '../../lib/exit.js'
+import { failure, unreachable, usageError } from '../../lib/exit.js'
 import { readToken } from '../../lib/input.js'
 import { describeRefusal, refusal } from '../../lib/jose-error.js'
 import { loadVerificationKey } from '../../lib/key-file.js'
@@ -87,6 +87,12 @@ export function addVerify(jwt: Command): void {
       if (refused === undefined) {
         if (error instanceof TypeError) throw usageError(error.message)
         throw error
+      }
+      // The key set's server, not the token, is what failed: that is "cannot reach a server".
+      if (refused.code === 'ERR_JWKS_UNAVAILABLE') {
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause
+        const reason = cause?.code ? `${cause.code}: ${cause.message}` : refused.message
+        throw unreachable(`cannot fetch the JWK set ${options.jwks}: ${reason}`)
       }
       if (options.json) outJSON({ valid: false, ...refused })
       throw failure(`invalid token: ${describeRefusal(refused)}`)
