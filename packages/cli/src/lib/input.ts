@@ -4,7 +4,9 @@ import { usageError } from './exit.js'
 /** The most the CLI reads from one file or from stdin: tokens, keys and key sets are far smaller. */
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024
 
-function readStdin(): Buffer {
+function readStdin(what: string): Buffer {
+  // Waiting silently on a terminal looks like a hang; say what is expected.
+  if (process.stdin.isTTY) process.stderr.write(`reading the ${what} from stdin (end with Ctrl-D)\n`)
   try {
     return readFileSync(0)
   } catch (error) {
@@ -16,7 +18,7 @@ function readStdin(): Buffer {
 export function readBytes(path: string, what: string): Buffer {
   let bytes: Buffer
   if (path === '-') {
-    bytes = readStdin()
+    bytes = readStdin(what)
   } else {
     try {
       bytes = readFileSync(path)

@@ -8,8 +8,9 @@ import {
 import type { Command } from 'commander'
 import { examples, withJSON } from '../../lib/command.js'
 import { isoSeconds, relative } from '../../lib/durations.js'
-import { failure } from '../../lib/exit.js'
-import { readBytes, readToken } from '../../lib/input.js'
+import { failure, usageError } from '../../lib/exit.js'
+import { readToken } from '../../lib/input.js'
+import { readKeyMaterial } from '../../lib/key-file.js'
 import { out, outJSON, paint, pretty } from '../../lib/output.js'
 import { tokenWarnings } from './warnings.js'
 
@@ -50,6 +51,16 @@ function decode(token: string): {
   }
 }
 
+/** Bytes of the HMAC secret in a key file: an oct JWK's `k`, or the raw file without its final newline. */
+function secretLengthOf(path: string): number {
+  const material = readKeyMaterial(path)
+  if (material.kind === 'secret') return material.bytes.length
+  if (material.kind === 'jwk' && material.jwk.kty === 'oct' && typeof material.jwk.k === 'string') {
+    return Buffer.from(material.jwk.k, 'base64url').length
+  }
+  throw usageError(`key file ${path}: --key on inspect takes the HMAC secret (a file or an oct JWK)`)
+}
+
 export function addInspect(jwt: Command): void {
   const command = jwt
     .command('inspect')
@@ -63,12 +74,7 @@ export function addInspect(jwt: Command): void {
     const { header, payload, encrypted } = decode(token)
     const now = Math.floor(Date.now() / 1000)
     const size = Buffer.byteLength(token)
-    const secretLength =
-      options.key === undefined
-        ? undefined
-        : readBytes(options.key, 'key file')
-            .toString('utf8')
-            .replace(/\r?\n$/, '').length
+    const secretLength = options.key === undefined ? undefined : secretLengthOf(options.key)
     const warnings = tokenWarnings({
       token,
       header,

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { Command } from 'commander'
 import { examples } from '../../lib/command.js'
 import { usageError } from '../../lib/exit.js'
@@ -11,10 +11,7 @@ interface Options {
   dataDir?: string
 }
 
-/**
- * The authority's own entry point (what `npm start` runs), found beside the package's main module:
- * its settings, start-up checks, banner and shutdown are then exactly those of `npm start`.
- */
+/** The authority's own entry point, what `npm start` runs: dist/main.js beside the package's main module. */
 export function authorityMain(): string {
   try {
     return join(dirname(createRequire(import.meta.url).resolve('@tessera/authority')), 'main.js')
@@ -27,29 +24,20 @@ export function registerServe(program: Command): void {
   const command = program
     .command('serve')
     .description('run the token authority with the same settings as npm start (environment, TESSERA_CONFIG)')
-    .option('--port <port>', 'TCP port (PORT)')
-    .option('--host <host>', 'address to listen on (HOST)')
-    .option('--data-dir <dir>', 'data directory (TESSERA_DATA_DIR)')
+    .option('--port <port>', 'TCP port (sets PORT)')
+    .option('--host <host>', 'address to listen on (sets HOST)')
+    .option('--data-dir <dir>', 'data directory (sets TESSERA_DATA_DIR)')
   examples(command, [
     'tessera serve',
     'TESSERA_CONFIG=authority.json tessera serve --port 8080 --data-dir /var/lib/tessera',
   ])
   command.action(async (options: Options) => {
-    const env = {
-      ...process.env,
-      ...(options.port !== undefined ? { PORT: options.port } : {}),
-      ...(options.host !== undefined ? { HOST: options.host } : {}),
-      ...(options.dataDir !== undefined ? { TESSERA_DATA_DIR: options.dataDir } : {}),
-    }
-    const child = spawn(process.execPath, [authorityMain()], { env, stdio: 'inherit' })
-    // The authority shuts down on SIGINT/SIGTERM itself; pass them on and leave with its status.
-    const forward = (signal: NodeJS.Signals) => () => child.kill(signal)
-    process.on('SIGINT', forward('SIGINT'))
-    process.on('SIGTERM', forward('SIGTERM'))
-    const code = await new Promise<number>((resolve) => {
-      child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 15 : 1)))
-      child.once('error', () => resolve(1))
-    })
-    process.exitCode = code
+    if (options.port !== undefined) process.env.PORT = options.port
+    if (options.host !== undefined) process.env.HOST = options.host
+    if (options.dataDir !== undefined) process.env.TESSERA_DATA_DIR = options.dataDir
+    // In this process, not a child: the authority's main reads the same environment, prints the same
+    // banner, and owns SIGINT/SIGTERM (graceful shutdown) exactly as under `npm start`, with no
+    // signal forwarding that a terminal's Ctrl-C would deliver twice.
+    await import(pathToFileURL(authorityMain()).href)
   })
 }
