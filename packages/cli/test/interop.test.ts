@@ -36,6 +36,10 @@ describe('keys made by tessera keys generate sign tokens jose verifies', () => {
       const publicJwk = JSON.parse(readFileSync(file(`${alg}.pub.json`), 'utf8'))
       expect(publicJwk.d).toBeUndefined()
       expect(JSON.parse(generated.stdout).kid).toBe(await calculateJwkThumbprint(publicJwk))
+      const derived = await tessera(['keys', 'public', '--json', '-'], {
+        input: readFileSync(file(`${alg}.json`)),
+      })
+      expect(JSON.parse(derived.stdout)).toEqual(publicJwk)
 
       const signed = await tessera([
         'jwt',
