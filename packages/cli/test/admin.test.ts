@@ -227,6 +227,16 @@ describe('tessera admin against a running authority', () => {
     expect(missing.stderr).toMatch(/^tessera: no admin token: set TESSERA_ADMIN_TOKEN/)
   })
 
+  it('the admin token never goes over plain http beyond this machine (exit 2, nothing sent)', async () => {
+    const run = await tessera(['admin', '--url', 'http://auth.example', 'keys', 'list'], {
+      env: { TESSERA_ADMIN_TOKEN: 'x'.repeat(40) },
+    })
+    expect(run).toMatchObject({
+      code: 2,
+      stderr: 'tessera: --url: must be an https URL (http only for localhost): http://auth.example/\n',
+    })
+  })
+
   it('an authority that is not there: exit 3, one line', async () => {
     const port = await freePort()
     const run = await tessera(['admin', 'keys', 'list'], {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { failure, usageError } from '../../lib/exit.js'
 import { fetchBounded } from '../../lib/http.js'
+import { checkFetchURL } from '../../lib/url.js'
 
 export interface AdminOptions {
   url?: string
@@ -12,18 +13,15 @@ export interface AdminOptions {
 // biome-ignore lint/suspicious/noExplicitAny: admin answers of many shapes, each read by the command that asked.
 export type Json = Record<string, any>
 
-/** TESSERA_URL, else the issuer, else the authority's default address. */
+/** TESSERA_URL, else the issuer, else the authority's default address; https, or http to localhost. */
 function baseURL(options: AdminOptions): URL {
   const value =
     options.url ??
     process.env.TESSERA_URL ??
     process.env.TESSERA_ISSUER ??
     `http://localhost:${process.env.PORT ?? 3000}`
-  try {
-    return new URL(value.endsWith('/') ? value : `${value}/`)
-  } catch {
-    throw usageError(`--url: not a URL: ${value}`)
-  }
+  // The admin token is a bearer credential: never sent in the clear beyond this machine.
+  return checkFetchURL(value.endsWith('/') ? value : `${value}/`, '--url')
 }
 
 /**
