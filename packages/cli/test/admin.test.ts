@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildCli, STACK_FRAME, tessera, workDir } from './helpers/cli.js'
+import { BIN, baseEnv, buildCli, STACK_FRAME, tessera, workDir } from './helpers/cli.js'
 import { freePort, type Served, serve } from './helpers/serve.js'
 
 // `tessera serve` starts the real authority; `tessera admin` drives it over its admin API; every result
@@ -210,6 +211,28 @@ describe('tessera admin against a running authority', () => {
     expect(human.stdout.trim().split('\n')).toEqual([
       expect.stringMatching(/^\d{4}-\d\d-\d\dT\S+Z {2}device\.deleted {2}sensor-1 /),
     ])
+  })
+
+  it('audit tail --follow prints new events as they happen', async () => {
+    const follower = spawn(
+      process.execPath,
+      [BIN, 'admin', '--data-dir', dataDir, 'audit', 'tail', '-n', '1', '--follow', '--interval', '0.2'],
+      {
+        env: baseEnv({ TESSERA_URL: server.url }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let output = ''
+    follower.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
+    try {
+      await expect.poll(() => output.split('\n').length, { timeout: 20_000 }).toBeGreaterThan(1)
+      const created = await adminJSON(['clients', 'create', '--name', 'followed'])
+      await expect
+        .poll(() => output, { timeout: 20_000, interval: 200 })
+        .toMatch(new RegExp(`  client\\.registered  ${created.client_id}  `))
+    } finally {
+      follower.kill('SIGTERM')
+    }
   })
 
   it('a wrong admin token is refused (exit 1); a missing one is a usage error (exit 2)', async () => {
