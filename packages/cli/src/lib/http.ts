@@ -1,4 +1,4 @@
-import { failure, unreachable } from './exit.js'
+import { CliError, failure, unreachable } from './exit.js'
 
 export interface BoundedResponse {
   readonly status: number
@@ -55,7 +55,7 @@ export async function fetchBounded(
       }
     }
   } catch (error) {
-    if (error instanceof Error && error.name === 'CliError') throw error
+    if (error instanceof CliError) throw error
     throw unreachable(`cannot read the response from ${url.origin}: ${reason(error)}`)
   }
   return { status: response.status, headers: response.headers, body: Buffer.concat(chunks) }
