@@ -200,6 +200,10 @@ describe.concurrent('files, stdin, output', () => {
     )
     expect(JSON.parse(run.stdout).payload.sub).toBe('from-stdin')
     expect((await tessera(['jwt', 'verify', '-', '--key', '-', '--alg', 'ES256'])).code).toBe(2)
+    // A pipe whose writer is slow (non-blocking stdin answers EAGAIN until it writes) is waited for.
+    const slow = await bash(`(sleep 1; echo '${token}') | tessera jwt inspect --json -`)
+    expect(slow.code, slow.stderr).toBe(0)
+    expect(JSON.parse(slow.stdout).payload.sub).toBe('from-stdin')
   })
 
   it('data on stdout, diagnostics on stderr', async () => {
