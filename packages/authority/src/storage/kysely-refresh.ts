@@ -169,13 +169,28 @@ export async function revokeRefreshFamily(
   now: number,
   reason: string,
 ): Promise<boolean> {
-  const result = await db
+  return (await revokeLiveFamilies(db, { id: familyId }, now, reason)) === 1
+}
+
+/**
+ * Revokes every live (not yet revoked) family whose columns equal `match`, in one conditional
+ * UPDATE; returns how many it revoked. Already-revoked families keep their first time and reason.
+ */
+async function revokeLiveFamilies(
+  db: Kysely<Database>,
+  match: { id?: string; session_id?: string; user_id?: string; client_id?: string },
+  now: number,
+  reason: string,
+): Promise<number> {
+  let update = db
     .updateTable('refresh_families')
     .set({ revoked_at: now, revoke_reason: reason })
-    .where('id', '=', familyId)
     .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  for (const [column, value] of Object.entries(match) as [keyof typeof match, string][]) {
+    update = update.where(column, '=', value)
+  }
+  const result = await update.executeTakeFirst()
+  return Number(result.numUpdatedRows)
 }
 
 export async function listRefreshFamilies(db: Kysely<Database>, deviceId: string) {
@@ -328,13 +343,7 @@ export async function revokeRefreshFamiliesBySession(
   now: number,
   reason: string,
 ): Promise<number> {
-  const result = await db
-    .updateTable('refresh_families')
-    .set({ revoked_at: now, revoke_reason: reason })
-    .where('session_id', '=', sessionId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows)
+  return revokeLiveFamilies(db, { session_id: sessionId }, now, reason)
 }
 
 export async function revokeRefreshFamiliesOf(
@@ -344,14 +353,7 @@ export async function revokeRefreshFamiliesOf(
   now: number,
   reason: string,
 ): Promise<number> {
-  const result = await db
-    .updateTable('refresh_families')
-    .set({ revoked_at: now, revoke_reason: reason })
-    .where('user_id', '=', userId)
-    .where('client_id', '=', clientId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows)
+  return revokeLiveFamilies(db, { user_id: userId, client_id: clientId }, now, reason)
 }
 
 export async function purgeRefresh(db: Kysely<Database>, now: number): Promise<void> {
