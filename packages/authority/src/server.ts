@@ -11,6 +11,7 @@ import { type AuthorityConfig, ConfigError } from './config/load-config.js'
 import { ADMIN_TOKEN_SHAPE } from './config/parsers.js'
 import { DeviceRegistry } from './devices/device-registry.js'
 import { createMailer } from './email/mailer.js'
+import { registerCors } from './endpoints/cors.js'
 import { registerIntrospection } from './endpoints/introspection.js'
 import { registerJwks } from './endpoints/jwks.js'
 import { registerMetadata } from './endpoints/metadata.js'
@@ -282,6 +283,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       adminToken,
       webhookUrl: config.alertWebhook,
     })
+    registerCors(app, context)
     registerMetadata(app, context)
     registerDiscovery(app, context)
     registerUserinfo(app, context)

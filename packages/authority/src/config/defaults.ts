@@ -6,6 +6,7 @@ import {
   parseInteger,
   parseIssuer,
   parseLogLevel,
+  parseOriginList,
   parseSmtpUrl,
   parseString,
   parseWebhookUrl,
@@ -316,6 +317,12 @@ export const SETTINGS = {
     default: undefined,
     parse: parseWebhookUrl,
     doc: 'URL that receives each security event as a JSON POST (retried with backoff, never blocking a request)',
+  },
+  corsOrigins: {
+    env: 'TESSERA_CORS_ORIGINS',
+    default: [],
+    parse: parseOriginList,
+    doc: "Web origins (comma-separated) allowed to call the token, userinfo and revocation endpoints from browser JavaScript, besides the origins of public clients' redirect URIs",
   },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const

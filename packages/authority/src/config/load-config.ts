@@ -68,6 +68,8 @@ export interface AuthorityConfig {
   readonly pkcs11Pin: string | undefined
   readonly pkcs11PinFile: string | undefined
   readonly alertWebhook: string | undefined
+  /** Origins allowed cross-origin on the token, userinfo and revocation endpoints (see endpoints/cors.ts). */
+  readonly corsOrigins: readonly string[]
 }
 
 /** A configuration problem; start-up stops with this message, which names the setting. */

@@ -127,3 +127,28 @@ export function parseWebhookUrl(raw: unknown): string {
   if (url.username || url.password) throw new SettingError('must not carry credentials')
   return url.toString()
 }
+
+/**
+ * A comma-separated list of web origins (scheme://host[:port], as a browser sends in `Origin`):
+ * https, or http for loopback only. Anything with a path, query or credentials is refused, because an
+ * origin that never matches would silently leave the app locked out.
+ */
+export function parseOriginList(raw: unknown): readonly string[] {
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined
+  if (items === undefined || items.length > 100) throw new SettingError('must be a list of up to 100 origins')
+  return items.map((item) => {
+    if (typeof item !== 'string') throw new SettingError('must be a list of origins')
+    let url: URL
+    try {
+      url = new URL(item.trim())
+    } catch {
+      throw new SettingError(`"${item.trim()}" is not an origin such as https://app.example`)
+    }
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+      throw new SettingError(`"${item.trim()}" must use https (http only for localhost)`)
+    if (url.origin !== item.trim().replace(/\/$/, ''))
+      throw new SettingError(`"${item.trim()}" must be an origin only: no path, query or credentials`)
+    return url.origin
+  })
+}

@@ -24,6 +24,8 @@ export function registerJwks(app: FastifyInstance, ctx: AuthorityContext): void 
         jwks,
         body: Buffer.from(jwks.body, 'utf8'),
         headers: {
+          // Public keys, no credentials: any origin may read them (see cors.ts).
+          'access-control-allow-origin': '*',
           'cache-control': cacheControl,
           etag: jwks.etag,
           'content-type': 'application/jwk-set+json; charset=utf-8',
