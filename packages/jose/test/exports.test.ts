@@ -156,3 +156,24 @@ describe('the exports of @tessera/jose (dist/index.js and dist/index.d.ts)', () 
     expect(names.sort()).toEqual([...VALUES, ...TYPES].sort())
   })
 })
+
+describe('the second entry point, @tessera/jose/options', () => {
+  it('exports exactly the option-name checks the other Tessera packages share', async () => {
+    const module = (await import('@tessera/jose/options')) as Record<string, unknown>
+    expect(Object.keys(module).sort()).toEqual([
+      'assertKnownOptions',
+      'closestOption',
+      'combineOptions',
+      'declareOptions',
+      'omitOptions',
+      'optionNames',
+    ])
+  })
+
+  it('refuses an unknown name with the hint the JOSE functions give', async () => {
+    const { assertKnownOptions, optionNames } = await import('@tessera/jose/options')
+    expect(() => assertKnownOptions({ timeout: 5 }, optionNames(['timeoutMs']), 'fetchThing')).toThrow(
+      new TypeError('"timeout" is not an option of fetchThing; did you mean "timeoutMs"?'),
+    )
+  })
+})

@@ -36,7 +36,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 function layerOf(file: string): Layer {
-  if (file === 'index.ts') return 'index'
+  // options.ts is a second entry point (@tessera/jose/options), in the same layer as index.ts.
+  if (file === 'index.ts' || file === 'options.ts') return 'index'
   if (file === 'errors.ts') return 'errors'
   const [top] = file.split('/')
   if (top && top in MAY_IMPORT) return top as Layer

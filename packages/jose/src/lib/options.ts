@@ -22,6 +22,11 @@ export function declareOptions<T extends object>(
   return frozen(Object.keys(members))
 }
 
+/** The option names of a plain list, for callers that keep their names in an array. */
+export function optionNames(list: readonly string[]): OptionNames {
+  return frozen(list)
+}
+
 /** Joins declared lists and single names: a factory's options are a function's options plus its own. */
 export function combineOptions(...parts: ReadonlyArray<OptionNames | string>): OptionNames {
   const names: string[] = []
