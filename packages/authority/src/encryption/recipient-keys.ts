@@ -64,6 +64,8 @@ export class RecipientKeys {
     const entry = this.#remote(target.jwksUri)
     const first = await this.#attempt(jws, entry.set, target, false)
     if (first.token !== undefined) return first.token
+    // A set that could not be fetched is not refetched at once: the fetch itself just failed.
+    if (first.error.error === 'temporarily_unavailable') throw first.error
     // Refetch once, however many requests failed at the same moment, and at most once per cooldown.
     const now = this.#now()
     if (now - entry.lastRefetch < this.#options.refetchCooldownMs) throw first.error
