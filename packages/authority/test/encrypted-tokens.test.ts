@@ -10,6 +10,8 @@ import {
 } from '@tessera/jose'
 import * as oidc from 'openid-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { OAuthError } from '../src/lib/oauth-error.js'
+import { validateResourceMetadata } from '../src/resources/resource-metadata.js'
 import {
   ADMIN_TOKEN,
   basic,
@@ -247,6 +249,26 @@ describe('encrypted access tokens for a registered resource', () => {
     }
     const unauthenticated = await fetch(`${issuer}/admin/resources`)
     expect(unauthenticated.status).toBe(401)
+  })
+
+  it('accepts an http jwks_uri only where loopback tests allow it', () => {
+    const body = {
+      resource: API,
+      name: 'Records',
+      jwks_uri: 'http://127.0.0.1:9/jwks',
+      encryption_alg: 'ECDH-ES',
+    }
+    expect(() => validateResourceMetadata(body, false)).toThrow(
+      new OAuthError('invalid_client_metadata', '"jwks_uri" must be an https URL without credentials'),
+    )
+    expect(validateResourceMetadata(body, true)).toMatchObject({ jwks_uri: 'http://127.0.0.1:9/jwks' })
+    expect(validateResourceMetadata({ ...body, jwks_uri: 'https://api.example/jwks' }, false)).toEqual({
+      resource: API,
+      name: 'Records',
+      jwks_uri: 'https://api.example/jwks',
+      encryption_alg: 'ECDH-ES',
+      encryption_enc: 'A256GCM',
+    })
   })
 
   it('issues a nested JWT only the resource opens; jose decrypts and verifies it; introspection works', async () => {

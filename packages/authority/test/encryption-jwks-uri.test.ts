@@ -124,11 +124,15 @@ describe('a resource publishing its encryption key at jwks_uri', () => {
       response.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>')
     })
     for (const path of ['/huge', '/redirect', '/html']) {
-      const answer = await (await resourceAt(path))()
+      const token = await resourceAt(path)
+      const answer = await token()
       expect(answer.status, path).toBe(503)
       expect(answer.body.error, path).toBe('temporarily_unavailable')
       expect(answer.headers.get('retry-after')).toBe('5')
       expect(answer.body.access_token).toBeUndefined()
+      // Right after a failed fetch the next request fails fast, without fetching again.
+      expect((await token()).status).toBe(503)
+      expect(hits.get(path), path).toBe(1)
     }
     expect(hits.get('/target')).toBeUndefined()
   })

@@ -31,6 +31,17 @@ export interface RecipientKeysOptions {
 }
 
 const MAX_REMOTE_SETS = 1000
+/** After a failed fetch, token requests fail fast for this long instead of each waiting on a fetch. */
+const FAILURE_BACKOFF_MS = 5000
+/** How long past its freshness a set is still used while it cannot be fetched. */
+const STALE_LIMIT_MS = 60 * 60 * 1000
+
+interface RemoteEntry {
+  readonly set: RemoteJWKSet
+  lastRefetch: number
+  retryAt: number
+  lastError: unknown
+}
 
 /**
  * Encrypts tokens to their recipients: the key comes from the registered `jwks`, or from `jwks_uri`
@@ -41,7 +52,7 @@ const MAX_REMOTE_SETS = 1000
 export class RecipientKeys {
   readonly #options: Required<Omit<RecipientKeysOptions, 'now'>>
   readonly #now: () => number
-  readonly #sets = new Map<string, { set: RemoteJWKSet; lastRefetch: number }>()
+  readonly #sets = new Map<string, RemoteEntry>()
 
   constructor(options: RecipientKeysOptions) {
     this.#options = {
@@ -62,7 +73,7 @@ export class RecipientKeys {
     }
     if (target.jwksUri === undefined) throw unusable(target, 'it registered no encryption key')
     const entry = this.#remote(target.jwksUri)
-    const first = await this.#attempt(jws, entry.set, target, false)
+    const first = await this.#attempt(jws, entry, target, false)
     if (first.token !== undefined) return first.token
     // A set that could not be fetched is not refetched at once: the fetch itself just failed.
     if (first.error.error === 'temporarily_unavailable') throw first.error
@@ -70,25 +81,39 @@ export class RecipientKeys {
     const now = this.#now()
     if (now - entry.lastRefetch < this.#options.refetchCooldownMs) throw first.error
     entry.lastRefetch = now
-    const second = await this.#attempt(jws, entry.set, target, true)
+    const second = await this.#attempt(jws, entry, target, true)
     if (second.token !== undefined) return second.token
     throw second.error
   }
 
+  /**
+   * One try: fetch the set when it is missing, stale or a refetch is asked for — unless a fetch
+   * failed moments ago — then select and encrypt. A stale set serves for up to an hour while fetches
+   * fail; a missing one fails the request (503).
+   */
   async #attempt(
     jws: string,
-    set: RemoteJWKSet,
+    entry: RemoteEntry,
     target: EncryptionTarget,
     reload: boolean,
   ): Promise<{ token: string; error?: undefined } | { token?: undefined; error: OAuthError }> {
-    try {
-      const cached = set.exportCache()
-      if (reload || cached === undefined || cached.freshUntil <= this.#now()) await set.reload()
-    } catch (error) {
-      const fallback = set.exportCache()
-      if (fallback === undefined || reload) return { error: unavailable(target, error) }
+    const now = this.#now()
+    const cached = entry.set.exportCache()
+    const due = reload || cached === undefined || cached.freshUntil <= now
+    if (due && now >= entry.retryAt) {
+      try {
+        await entry.set.reload()
+        entry.retryAt = 0
+      } catch (error) {
+        entry.retryAt = now + FAILURE_BACKOFF_MS
+        entry.lastError = error
+        if (reload) return { error: unavailable(target, error) }
+      }
     }
-    const keys = set.exportCache()?.jwks.keys ?? []
+    const current = entry.set.exportCache()
+    if (current === undefined || current.freshUntil + STALE_LIMIT_MS <= now)
+      return { error: unavailable(target, entry.lastError) }
+    const keys = current.jwks.keys
     const key = selectEncryptionKey(keys, target.alg)
     if (!key) return { error: unusable(target, 'its jwks_uri has no encryption key for that algorithm') }
     try {
@@ -110,7 +135,7 @@ export class RecipientKeys {
     }
   }
 
-  #remote(uri: string): { set: RemoteJWKSet; lastRefetch: number } {
+  #remote(uri: string): RemoteEntry {
     let entry = this.#sets.get(uri)
     if (!entry) {
       const set = createRemoteJWKSet(uri, {
@@ -118,7 +143,7 @@ export class RecipientKeys {
         timeoutMs: this.#options.timeoutMs,
         maxResponseBytes: this.#options.maxResponseBytes,
       })
-      entry = { set, lastRefetch: Number.NEGATIVE_INFINITY }
+      entry = { set, lastRefetch: Number.NEGATIVE_INFINITY, retryAt: 0, lastError: undefined }
       if (this.#sets.size >= MAX_REMOTE_SETS) this.#sets.clear()
       this.#sets.set(uri, entry)
     }
