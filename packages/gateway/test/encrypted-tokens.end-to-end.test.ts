@@ -3,8 +3,10 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   compactEncrypt,
+  encryptJWT,
   exportJWK,
   generateKeyPair,
+  importJWK,
   signThenEncryptJWT,
   compactDecrypt as tesseraDecrypt,
 } from '@tessera/jose'
@@ -62,6 +64,11 @@ async function gatewayWith(...flags: string[]) {
     ...['--port', '0', '--allow-insecure-http', '--log-level', 'silent', '--typ', 'at+jwt', ...flags],
   ]
   return startGateway(parseSettings(readRawSettings(argv, {}), {}))
+}
+
+async function unbound(key: Parameters<typeof exportJWK>[0]) {
+  const { alg: _alg, ...jwk } = await exportJWK(key)
+  return importJWK(jwk)
 }
 
 const call = (url: string, token: string) =>
@@ -172,6 +179,26 @@ describe('encrypted access tokens through the gateway', () => {
         // The inner JWS alone, and a token for an unencrypted audience: a plain JWS where a JWE is required.
         [inner, 'the token must be encrypted'],
         [await tokenFor(PLAIN), 'the token must be encrypted'],
+        // Encrypted but not signed (no cty: "JWT"): nobody vouches for these claims.
+        [
+          await encryptJWT({ sub: 'forged' }, resourceKey.publicKey, {
+            alg: 'ECDH-ES+A256KW',
+            enc: 'A256GCM',
+            issuer: authority.issuer,
+            audience: API,
+            expiresIn: '5m',
+          }),
+          'the token is not a well-formed JWT',
+        ],
+        // A key management algorithm outside the allowlist (the same key, unbound from its alg).
+        [
+          await compactEncrypt(inner, await unbound(resourceKey.publicKey), {
+            alg: 'ECDH-ES+A128KW',
+            enc: 'A256GCM',
+            cty: 'JWT',
+          }),
+          'the token is signed with an algorithm that is not accepted',
+        ],
       ]
       for (const [presented, description] of cases) {
         const response = await call(gateway.url, presented)

@@ -32,6 +32,8 @@ const MAX_KEYS = 8
 /** Nested tokens are larger than signed ones: the JOSE core's default for encrypted JWTs. */
 const MAX_ENCRYPTED_LENGTH = 16 * 1024
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 const DECRYPTION_OPTIONS = ['keys', 'keyManagementAlgorithms', 'contentEncryptionAlgorithms'] as const
 
 export interface ResolvedDecryption {
@@ -132,16 +134,21 @@ export async function openNestedToken(token: string, decryption: ResolvedDecrypt
   const candidates = named.length > 0 ? named : decryption.keys
   let reason: RefusalReason = 'undecryptable'
   for (const key of candidates) {
+    let opened: Awaited<ReturnType<typeof compactDecrypt>>
     try {
-      const { plaintext, protectedHeader } = await compactDecrypt(token, key, decryption.options)
-      const cty = protectedHeader.cty
-      if (typeof cty !== 'string' || !/^(?:application\/)?jwt$/i.test(cty))
-        return { reason: 'malformed_token' }
-      return { jws: new TextDecoder('utf-8', { fatal: true }).decode(plaintext) }
+      opened = await compactDecrypt(token, key, decryption.options)
     } catch (error) {
       reason = reasonOf(error)
       // Only a failed decryption is worth another key; a malformed or refused token stays refused.
       if (reason !== 'undecryptable') return { reason }
+      continue
+    }
+    const { cty } = opened.protectedHeader
+    if (typeof cty !== 'string' || !/^(?:application\/)?jwt$/i.test(cty)) return { reason: 'malformed_token' }
+    try {
+      return { jws: UTF8.decode(opened.plaintext) }
+    } catch {
+      return { reason: 'malformed_token' }
     }
   }
   return { reason }
