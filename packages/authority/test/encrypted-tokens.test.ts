@@ -21,6 +21,14 @@ import {
   startAuthority,
   tempDir,
 } from './helpers/authority.js'
+import {
+  assertion,
+  deviceKey,
+  JWT_BEARER,
+  registerDevice,
+  registerFleetClient,
+  tokenRequest,
+} from './helpers/devices.js'
 import { discover, startAuthorization, visitAuthorization } from './helpers/oidc.js'
 import { type SmtpCapture, startSmtpCapture } from './helpers/smtp-capture.js'
 import { WebClient } from './helpers/web-client.js'
@@ -356,5 +364,49 @@ describe('encrypted access tokens for a registered resource', () => {
 
     expect((await admin('DELETE', `/resource?resource=${encodeURIComponent(API)}`)).status).toBe(200)
     expect((await admin('GET', `/resource?resource=${encodeURIComponent(API)}`)).status).toBe(404)
+  })
+
+  it('encrypts device tokens for a registered broker resource, on login and on refresh', async () => {
+    const BROKER = 'mqtts://broker.example'
+    const { jwk, privateKey } = await encryptionKey('ECDH-ES+A256KW', 'broker-1')
+    expect(
+      (await admin('POST', '/resources', { resource: BROKER, name: 'Broker', jwks: { keys: [jwk] } })).status,
+    ).toBe(201)
+    const fleet = await registerFleetClient(issuer, { resources: [BROKER] })
+    const key = await deviceKey('ES256')
+    const device = await registerDevice(issuer, key)
+    const login = await tokenRequest(issuer, fleet, {
+      grant_type: JWT_BEARER,
+      assertion: await assertion(key, device.id, issuer),
+      resource: BROKER,
+    })
+    expect(login.status).toBe(200)
+    const jwks = createLocalJWKSet(await (await fetch(`${issuer}/.well-known/jwks.json`)).json())
+    const open = (token: string) =>
+      decryptThenVerifyJWT(
+        token,
+        {
+          key: privateKey,
+          keyManagementAlgorithms: ['ECDH-ES+A256KW'],
+          contentEncryptionAlgorithms: ['A256GCM'],
+        },
+        { key: jwks, algorithms: ['ES256'], issuer, audience: BROKER, typ: 'at+jwt' },
+      )
+    const first = await open(login.body.access_token)
+    expect(first.payload).toMatchObject({
+      sub: device.id,
+      acl: { publish: [`devices/${device.id}/telemetry`] },
+    })
+    const refreshed = await tokenRequest(issuer, fleet, {
+      grant_type: 'refresh_token',
+      refresh_token: login.body.refresh_token,
+    })
+    expect(refreshed.status).toBe(200)
+    expect((await open(refreshed.body.access_token)).payload.sub).toBe(device.id)
+    expect(await introspect(refreshed.body.access_token, fleet)).toMatchObject({
+      active: true,
+      sub: device.id,
+      acl: first.payload.acl,
+    })
   })
 })
