@@ -47,7 +47,7 @@ export interface ClientMetadata {
 }
 
 /** The two encrypted responses a client may register, by their metadata names. */
-export const ENCRYPTED_RESPONSES = [
+const ENCRYPTED_RESPONSES = [
   { alg: 'id_token_encrypted_response_alg', enc: 'id_token_encrypted_response_enc' },
   { alg: 'userinfo_encrypted_response_alg', enc: 'userinfo_encrypted_response_enc' },
 ] as const
