@@ -4,12 +4,14 @@ import type { ClientRegistry } from './clients/client-registry.js'
 import type { AuthorityConfig } from './config/load-config.js'
 import type { DeviceRegistry } from './devices/device-registry.js'
 import type { Mailer } from './email/mailer.js'
+import type { RecipientKeys } from './encryption/recipient-keys.js'
 import type { KeyManager } from './keys/key-manager.js'
 import type { AuditLog } from './lib/audit.js'
 import type { Clock } from './lib/clock.js'
 import type { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import type { OidcService } from './oidc/oidc-service.js'
 import type { RefreshTokens } from './refresh/refresh-tokens.js'
+import type { ResourceRegistry } from './resources/resource-registry.js'
 import type { CookieNames } from './sessions/cookies.js'
 import type { BrowserSessions } from './sessions/session-store.js'
 import type { EmailProofs } from './signin/email-proof.js'
@@ -43,4 +45,6 @@ export interface AuthorityContext {
   readonly signin: { readonly proofs: EmailProofs; readonly sendLimits: SendLimits }
   /** OpenID Connect for apps: authorization codes and the user facts grants need. */
   readonly oidc: OidcService
+  /** Encrypted tokens (issue 18): recipients' keys and the resources registered for them. */
+  readonly encryption: { readonly recipients: RecipientKeys; readonly resources: ResourceRegistry }
 }

@@ -11,6 +11,7 @@ import { type AuthorityConfig, ConfigError } from './config/load-config.js'
 import { ADMIN_TOKEN_SHAPE } from './config/parsers.js'
 import { DeviceRegistry } from './devices/device-registry.js'
 import { createMailer } from './email/mailer.js'
+import { RecipientKeys } from './encryption/recipient-keys.js'
 import { registerCors } from './endpoints/cors.js'
 import { registerIntrospection } from './endpoints/introspection.js'
 import { registerJwks } from './endpoints/jwks.js'
@@ -42,6 +43,7 @@ import { registerUserinfo } from './oidc/userinfo.js'
 import { sendErrorPage } from './pages/error-page.js'
 import { registerPages } from './pages/routes.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
+import { ResourceRegistry } from './resources/resource-registry.js'
 import { watchSecurity } from './security-events/watch-security.js'
 import { cookieNames } from './sessions/cookies.js'
 import { BrowserSessions } from './sessions/session-store.js'
@@ -240,6 +242,10 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         ),
       },
       oidc: new OidcService(codes, users, sessions, () => clock.now()),
+      encryption: {
+        recipients: new RecipientKeys({ allowInsecureHttp: config.allowHttpJwksUri }),
+        resources: new ResourceRegistry(storage, clock),
+      },
     }
     await keys.start()
     audit.start()

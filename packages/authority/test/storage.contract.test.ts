@@ -399,4 +399,49 @@ describe.each(dialects)('storage contract: %s', (_name, databaseUrl) => {
     const left = (await storage.listAudit(1000)).filter((e) => e.event === 'test.retention')
     expect(left.map((e) => e.at)).toEqual([5000])
   })
+
+  it('registers, replaces, lists and deletes resources (issue 18, 0006-encryption-keys)', async () => {
+    const resource = {
+      resource: 'https://api.example/records',
+      name: 'Records',
+      jwks: '{"keys":[]}',
+      jwksUri: null,
+      alg: 'ECDH-ES+A256KW',
+      enc: 'A256GCM',
+      createdAt: 1000,
+      updatedAt: 1000,
+    }
+    expect(await storage.findResource(resource.resource)).toBeUndefined()
+    await storage.upsertResource(resource)
+    expect(await storage.findResource(resource.resource)).toEqual(resource)
+    // A replacement changes the key and keeps the first registration time.
+    const replaced = {
+      ...resource,
+      jwks: null,
+      jwksUri: 'https://api.example/jwks',
+      createdAt: 5000,
+      updatedAt: 5000,
+    }
+    await storage.upsertResource(replaced)
+    expect(await storage.findResource(resource.resource)).toEqual({ ...replaced, createdAt: 1000 })
+    await storage.upsertResource({ ...resource, resource: 'https://api.example/a' })
+    expect((await storage.listResources()).map((r) => r.resource)).toEqual([
+      'https://api.example/a',
+      'https://api.example/records',
+    ])
+    expect(await storage.deleteResource(resource.resource)).toBe(true)
+    expect(await storage.deleteResource(resource.resource)).toBe(false)
+    expect(await storage.findResource(resource.resource)).toBeUndefined()
+  })
+
+  it('keeps encrypted tokens by hash until they expire, then purges them', async () => {
+    const record = { hash: 'a'.repeat(64), kid: 'kid-1', claims: '{"sub":"s"}', expiresAt: 50_000 }
+    await storage.insertEncryptedToken(record)
+    expect(await storage.findEncryptedToken(record.hash, 49_999)).toEqual(record)
+    expect(await storage.findEncryptedToken(record.hash, 50_000)).toBeUndefined()
+    expect(await storage.findEncryptedToken('b'.repeat(64), 0)).toBeUndefined()
+    await expect(storage.insertEncryptedToken(record)).rejects.toThrow()
+    await storage.purgeExpired(50_001)
+    expect(await storage.findEncryptedToken(record.hash, 0)).toBeUndefined()
+  })
 })

@@ -36,6 +36,14 @@ export const REFUSALS = {
   wrong_audience: { status: 401, error: 'invalid_token', description: 'the token is for another audience' },
   wrong_type: { status: 401, error: 'invalid_token', description: 'the token is not of the expected type' },
   invalid_token: { status: 401, error: 'invalid_token', description: 'the token is invalid' },
+  // Encrypted tokens (issue 18): the gateway's setting says which form it takes.
+  not_encrypted: { status: 401, error: 'invalid_token', description: 'the token must be encrypted' },
+  encrypted_not_accepted: {
+    status: 401,
+    error: 'invalid_token',
+    description: 'encrypted tokens are not accepted',
+  },
+  undecryptable: { status: 401, error: 'invalid_token', description: 'the token cannot be decrypted' },
   insufficient_scope: {
     status: 403,
     error: 'insufficient_scope',

@@ -49,6 +49,7 @@ export type {
   VerifyRequestOptions,
 } from './verify/create-token-verifier.js'
 export { createTokenVerifier } from './verify/create-token-verifier.js'
+export type { DecryptionOptions, TokenForm } from './verify/decryption.js'
 export type { IssuerMetadata } from './verify/discover.js'
 export type { Identity } from './verify/identity.js'
 export type { Refusal } from './verify/refusal.js'

@@ -6,13 +6,15 @@ import { requireAdmin } from '../lib/admin-auth.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { PATHS } from '../lib/paths.js'
 import { registerKillSwitch } from '../refresh/refresh-endpoints.js'
+import { registerResourceAdmin } from '../resources/admin-routes.js'
 import { registerUserAdmin } from '../users/admin-routes.js'
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
 /**
  * The admin API, all behind the admin bearer token: keys with their states and dates, rotate now,
- * revoke a key; list and disable clients; devices and the kill switch; the latest audit events.
+ * revoke a key; list and disable clients; devices and the kill switch; the resource registry; the
+ * latest audit events.
  */
 export function registerAdmin(app: FastifyInstance, ctx: AuthorityContext): void {
   app.register(
@@ -75,6 +77,7 @@ export function registerAdmin(app: FastifyInstance, ctx: AuthorityContext): void
       registerDeviceAdmin(admin, ctx)
       registerKillSwitch(admin, ctx)
       registerUserAdmin(admin, ctx)
+      registerResourceAdmin(admin, ctx)
 
       admin.get('/audit', async () => {
         await ctx.audit.flush()

@@ -1,5 +1,7 @@
 import { importJWKSync, type JWK } from '@tessera/jose'
 import { ALLOWED_ALGORITHMS } from '../config/parsers.js'
+import { checkEncryptionChoice } from '../encryption/algorithms.js'
+import { selectEncryptionKey } from '../encryption/select-key.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { MAX_REDIRECT_URIS, redirectUriProblem } from '../oidc/redirect-uris.js'
 
@@ -36,7 +38,19 @@ export interface ClientMetadata {
   /** Where the client publishes its assertion keys; fetched with @tessera/jose's remote JWKS client. */
   jwks_uri?: string
   token_endpoint_auth_signing_alg?: string
+  /** OIDC Registration §2: ID tokens signed, then encrypted to the client's `use: enc` key. */
+  id_token_encrypted_response_alg?: string
+  id_token_encrypted_response_enc?: string
+  /** OIDC Registration §2: userinfo answered as a signed, then encrypted JWT (`application/jwt`). */
+  userinfo_encrypted_response_alg?: string
+  userinfo_encrypted_response_enc?: string
 }
+
+/** The two encrypted responses a client may register, by their metadata names. */
+const ENCRYPTED_RESPONSES = [
+  { alg: 'id_token_encrypted_response_alg', enc: 'id_token_encrypted_response_enc' },
+  { alg: 'userinfo_encrypted_response_alg', enc: 'userinfo_encrypted_response_enc' },
+] as const
 
 export interface MetadataPolicy {
   /** Accept http: jwks_uri values (loopback tests only). */
@@ -124,8 +138,11 @@ export function validateClientMetadata(
   // RFC 7591 §2: jwks and jwks_uri must not both be present.
   if (metadata.jwks !== undefined && metadata.jwks_uri !== undefined)
     invalid('use "jwks" or "jwks_uri", not both')
+  const encrypts = validateEncryptedResponses(input, metadata)
   if (method === 'private_key_jwt' && !hasKeys) invalid('private_key_jwt needs "jwks" or "jwks_uri"')
-  if (method !== 'private_key_jwt' && hasKeys) invalid('"jwks" and "jwks_uri" are only for private_key_jwt')
+  if (method !== 'private_key_jwt' && !encrypts && hasKeys)
+    invalid('"jwks" and "jwks_uri" are only for private_key_jwt or encrypted responses')
+  if (encrypts && !hasKeys) invalid('encrypted responses need "jwks" or "jwks_uri" with a "use": "enc" key')
   const signingAlg = optionalString(input, 'token_endpoint_auth_signing_alg')
   if (signingAlg !== undefined) {
     if (!ALLOWED_ALGORITHMS.includes(signingAlg))
@@ -133,6 +150,28 @@ export function validateClientMetadata(
     metadata.token_endpoint_auth_signing_alg = signingAlg
   }
   return metadata
+}
+
+/**
+ * OIDC Registration §2 `*_encrypted_response_alg` / `_enc`: `_enc` only with its `_alg`, both from
+ * the allowlists (RSA1_5 refused), `_enc` A256GCM when absent. An inline `jwks` must hold a fitting
+ * `use: enc` key now; a `jwks_uri` is read when the first response is encrypted.
+ */
+function validateEncryptedResponses(input: Record<string, unknown>, metadata: ClientMetadata): boolean {
+  let encrypts = false
+  for (const names of ENCRYPTED_RESPONSES) {
+    if (input[names.alg] === undefined) {
+      if (input[names.enc] !== undefined) invalid(`"${names.enc}" needs "${names.alg}"`)
+      continue
+    }
+    const { alg, enc } = checkEncryptionChoice(input[names.alg], input[names.enc], names)
+    if (metadata.jwks !== undefined && !selectEncryptionKey(metadata.jwks.keys, alg))
+      invalid(`"jwks" has no key with "use": "enc" that fits ${alg}`)
+    metadata[names.alg] = alg
+    metadata[names.enc] = enc
+    encrypts = true
+  }
+  return encrypts
 }
 
 /** The device-login grant (RFC 7523 §2.1). */
@@ -236,7 +275,7 @@ function validateGrantTypes(input: unknown, hasRedirectUris: boolean): string[] 
   return GRANT_TYPES.filter((type) => types.has(type))
 }
 
-function validateJwksUri(value: string, policy: MetadataPolicy): string {
+export function validateJwksUri(value: string, policy: MetadataPolicy): string {
   let url: URL
   try {
     url = new URL(value)
@@ -270,7 +309,7 @@ const MAX_MEMBER_LENGTH = 2800
  * Node 20.20 can stall once a large (≥ 32 MB) typed array exists in the process. The body limit
  * (bodyLimit, at most 10 MB) and the member length limit keep every RSA key far from that: keep them.
  */
-function validateJwks(jwks: unknown): { keys: JWK[] } {
+export function validateJwks(jwks: unknown): { keys: JWK[] } {
   const keys = (jwks as { keys?: unknown } | null)?.keys
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > 10) invalid('"jwks" must hold 1 to 10 keys')
   return { keys: keys.map(publicKeyOnly) }

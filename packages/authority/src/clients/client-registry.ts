@@ -59,7 +59,10 @@ export class ClientRegistry {
   #toClient(record: ClientRecord): Client {
     const metadata = JSON.parse(record.metadata) as ClientMetadata
     // Registration kept only public members within its length limits (see client-metadata.ts on RSA).
-    const keys = (metadata.jwks?.keys ?? []).map((jwk: JWK) => importJWKSync(jwk))
+    // Encryption keys (`use: enc`) are the client's to receive with, never to authenticate with.
+    const keys = (metadata.jwks?.keys ?? [])
+      .filter((jwk: JWK) => jwk.use !== 'enc')
+      .map((jwk: JWK) => importJWKSync(jwk))
     return {
       clientId: record.clientId,
       metadata,

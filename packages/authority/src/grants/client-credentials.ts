@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { AuthorityContext } from '../authority-context.js'
 import { parseScope } from '../clients/client-metadata.js'
 import type { Client } from '../clients/client-registry.js'
+import { protectAccessToken } from '../encryption/protect-access-token.js'
 import type { FormBody } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { resolveAudience } from './audience.js'
@@ -35,7 +36,7 @@ export async function clientCredentials(
   const jti = randomUUID()
   const scope = scopes.join(' ')
   // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; sub is the client itself here.
-  const claims: Record<string, unknown> = {
+  const claims: Record<string, unknown> & { aud: string; exp: number } = {
     iss: ctx.config.issuer,
     sub: client.clientId,
     aud: audience,
@@ -45,7 +46,7 @@ export async function clientCredentials(
     jti,
   }
   if (scope) claims.scope = scope
-  const accessToken = await signing.sign(claims)
+  const accessToken = await protectAccessToken(ctx, await signing.sign(claims), claims, signing.kid)
   ctx.audit.record('token.issued', client.clientId, { jti, kid: signing.kid, aud: audience })
   const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime }
   if (scope) response.scope = scope

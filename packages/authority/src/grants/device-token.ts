@@ -3,6 +3,7 @@ import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
 import { expandAcl } from '../devices/device-acl.js'
 import type { Device } from '../devices/device-registry.js'
+import { protectAccessToken } from '../encryption/protect-access-token.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import type { TokenResponse } from './types.js'
 
@@ -23,7 +24,7 @@ export async function deviceTokenResponse(
   const iat = Math.floor(ctx.clock.now() / 1000)
   const lifetime = ctx.config.deviceAccessTokenLifetime
   const jti = randomUUID()
-  const accessToken = await signing.sign({
+  const claims = {
     iss: ctx.config.issuer,
     sub: device.id,
     aud: audience,
@@ -32,7 +33,8 @@ export async function deviceTokenResponse(
     exp: iat + lifetime,
     jti,
     acl: expandAcl(device.acl, device.id),
-  })
+  }
+  const accessToken = await protectAccessToken(ctx, await signing.sign(claims), claims, signing.kid)
   ctx.audit.record('token.issued', device.id, {
     jti,
     kid: signing.kid,

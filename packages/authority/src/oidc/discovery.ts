@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
+import { CONTENT_ENCRYPTION_ALGORITHMS, KEY_MANAGEMENT_ALGORITHMS } from '../encryption/algorithms.js'
 import { buildMetadata } from '../endpoints/metadata.js'
 import { endpointUrl, PATHS } from '../lib/paths.js'
 import { CLAIMS_SUPPORTED } from './scopes.js'
@@ -10,6 +11,7 @@ import { CLAIMS_SUPPORTED } from './scopes.js'
  */
 export function buildOpenIdConfiguration(ctx: AuthorityContext): Record<string, unknown> {
   const url = (path: string) => endpointUrl(ctx.config, path)
+  const signingAlgs = [...new Set([ctx.config.signingAlg, ...ctx.keys.ring.algorithms])]
   return {
     ...buildMetadata(ctx),
     userinfo_endpoint: url(PATHS.userinfo),
@@ -17,7 +19,13 @@ export function buildOpenIdConfiguration(ctx: AuthorityContext): Record<string, 
     subject_types_supported: ['public'],
     // The configured algorithm, and any other that a published key (say, from before a change of
     // signingAlg) may still be signing or verifying with.
-    id_token_signing_alg_values_supported: [...new Set([ctx.config.signingAlg, ...ctx.keys.ring.algorithms])],
+    id_token_signing_alg_values_supported: signingAlgs,
+    // OIDC Core §10.2: signed, then encrypted, for clients that register a `use: enc` key.
+    id_token_encryption_alg_values_supported: [...KEY_MANAGEMENT_ALGORITHMS],
+    id_token_encryption_enc_values_supported: [...CONTENT_ENCRYPTION_ALGORITHMS],
+    userinfo_signing_alg_values_supported: signingAlgs,
+    userinfo_encryption_alg_values_supported: [...KEY_MANAGEMENT_ALGORITHMS],
+    userinfo_encryption_enc_values_supported: [...CONTENT_ENCRYPTION_ALGORITHMS],
     claims_supported: [...CLAIMS_SUPPORTED],
     claims_parameter_supported: false,
     request_parameter_supported: false,

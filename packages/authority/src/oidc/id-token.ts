@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
+import { clientTarget } from '../encryption/client-target.js'
 import type { SigningKey } from '../keys/key-ring.js'
 
 /** OIDC Core §3.1.3.6: at_hash uses the hash of the signature algorithm (SHA-512 for EdDSA). */
@@ -48,5 +49,8 @@ export async function mintIdToken(
   }
   if (facts.nonce) claims.nonce = facts.nonce
   if (facts.accessToken !== undefined) claims.at_hash = accessTokenHash(facts.accessToken, signing.alg)
-  return signing.signIdToken(claims)
+  const signed = await signing.signIdToken(claims)
+  // OIDC Core §10.2: a client that registered an encryption key gets it signed, then encrypted.
+  const target = clientTarget(client, 'id_token')
+  return target ? ctx.encryption.recipients.encrypt(signed, target) : signed
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { AuthorityContext } from '../authority-context.js'
 import type { Client } from '../clients/client-registry.js'
+import { protectAccessToken } from '../encryption/protect-access-token.js'
 import type { TokenResponse } from '../grants/types.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { mintIdToken } from './id-token.js'
@@ -40,7 +41,7 @@ export async function issueUserTokens(
   const lifetime = ctx.config.accessTokenLifetime
   const jti = randomUUID()
   const audience = client.metadata.resources?.[0] ?? ctx.config.issuer
-  const accessToken = await signing.sign({
+  const claims = {
     iss: ctx.config.issuer,
     sub: grant.userId,
     aud: audience,
@@ -50,7 +51,8 @@ export async function issueUserTokens(
     jti,
     scope: grant.scope,
     auth_time: grant.authTime,
-  })
+  }
+  const accessToken = await protectAccessToken(ctx, await signing.sign(claims), claims, signing.kid)
   const response: TokenResponse = {
     access_token: accessToken,
     token_type: 'Bearer',

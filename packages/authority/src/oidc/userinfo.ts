@@ -1,6 +1,7 @@
 import type { JWTPayload } from '@tessera/jose'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
+import { clientTarget } from '../encryption/client-target.js'
 import { createAccessTokenVerifier } from '../keys/access-token-verifier.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { PATHS } from '../lib/paths.js'
@@ -77,19 +78,34 @@ function claimsFor(user: OidcUser, scopes: readonly string[]): Record<string, un
   return claims
 }
 
+/**
+ * OIDC Core §5.3.2 and §10.2: for a client that registered `userinfo_encrypted_response_alg`, the
+ * claims plus `iss` and `aud` signed by the current key, then encrypted to the client, as
+ * `application/jwt`. Others get JSON.
+ */
+async function encryptedResponse(ctx: AuthorityContext, clientId: unknown, claims: Record<string, unknown>) {
+  const client = typeof clientId === 'string' ? await ctx.clients.find(clientId) : undefined
+  const target = client ? clientTarget(client, 'userinfo') : undefined
+  if (!client || !target) return undefined
+  const signing = ctx.keys.ring.signing
+  if (!signing) throw new OAuthError('temporarily_unavailable', 'no signing key is available')
+  const iat = Math.floor(ctx.clock.now() / 1000)
+  const signed = await signing.signIdToken({ ...claims, iss: ctx.config.issuer, aud: client.clientId, iat })
+  return ctx.encryption.recipients.encrypt(signed, target)
+}
+
 /** The UserInfo endpoint (OIDC Core §5.3), GET and POST, behind an RFC 6750 bearer token. */
 export function registerUserinfo(app: FastifyInstance, ctx: AuthorityContext): void {
   const verify = createAccessTokenVerifier(ctx)
-  const handler = async (request: FastifyRequest) => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const payload = await checkToken(ctx, verify, presentedToken(request))
     const user = await ctx.oidc.activeUser(payload.sub as string)
     if (!user) throw bearerError('invalid_token', 'the access token is not valid')
-    return claimsFor(user, (payload.scope as string).split(' '))
+    const claims = claimsFor(user, (payload.scope as string).split(' '))
+    const jwt = await encryptedResponse(ctx, payload.client_id, claims)
+    reply.header('cache-control', 'no-store')
+    return jwt === undefined ? reply.send(claims) : reply.type('application/jwt').send(jwt)
   }
-  app.get(PATHS.userinfo, async (request, reply) =>
-    reply.header('cache-control', 'no-store').send(await handler(request)),
-  )
-  app.post(PATHS.userinfo, async (request, reply) =>
-    reply.header('cache-control', 'no-store').send(await handler(request)),
-  )
+  app.get(PATHS.userinfo, handler)
+  app.post(PATHS.userinfo, handler)
 }

@@ -1,5 +1,6 @@
 import { type Kysely, Migrator, sql } from 'kysely'
 import * as devices from './kysely-devices.js'
+import * as encryption from './kysely-encryption.js'
 import * as oidc from './kysely-oidc.js'
 import * as refresh from './kysely-refresh.js'
 import { listRevocations } from './kysely-revocations.js'
@@ -19,11 +20,13 @@ import type {
   CutoffKind,
   DevicePatch,
   DeviceRecord,
+  EncryptedTokenRecord,
   KeyRecord,
   KeyState,
   KeyTransition,
   RefreshFamilyRecord,
   RefreshTokenRecord,
+  ResourceRecord,
   RevocationLists,
   SignInFlowRecord,
   Storage,
@@ -230,6 +233,7 @@ export class KyselyStorage implements Storage {
     await oidc.purgeCodes(this.#db, now)
     await sessions.purgeBrowserSessions(this.#db, now)
     await signin.purgeSignInFlows(this.#db, now)
+    await encryption.purgeEncryptedTokens(this.#db, now)
   }
 
   async appendAudit(events: readonly AuditEvent[]): Promise<void> {
@@ -402,5 +406,25 @@ export class KyselyStorage implements Storage {
   }
   revokeRefreshFamiliesBySession(sessionId: string, now: number, reason: string) {
     return refresh.revokeRefreshFamiliesBySession(this.#db, sessionId, now, reason)
+  }
+
+  // The resource registry and the encrypted-token index: queries in kysely-encryption.
+  upsertResource(resource: ResourceRecord) {
+    return encryption.upsertResource(this.#db, resource)
+  }
+  findResource(resource: string) {
+    return encryption.findResource(this.#db, resource)
+  }
+  listResources() {
+    return encryption.listResources(this.#db)
+  }
+  deleteResource(resource: string) {
+    return encryption.deleteResource(this.#db, resource)
+  }
+  insertEncryptedToken(token: EncryptedTokenRecord) {
+    return encryption.insertEncryptedToken(this.#db, token)
+  }
+  findEncryptedToken(hash: string, now: number) {
+    return encryption.findEncryptedToken(this.#db, hash, now)
   }
 }

@@ -241,6 +241,34 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
           .execute()
       },
     },
+    '0006-encryption-keys': {
+      async up(db: Kysely<unknown>) {
+        // APIs that receive encrypted access tokens; clients keep their keys in their metadata.
+        await db.schema
+          .createTable('resources')
+          .addColumn('resource', 'varchar(1000)', (c) => c.primaryKey())
+          .addColumn('name', 'varchar(200)', (c) => c.notNull())
+          .addColumn('jwks', 'text')
+          .addColumn('jwks_uri', 'varchar(1000)')
+          .addColumn('alg', 'varchar(30)', (c) => c.notNull())
+          .addColumn('enc', 'varchar(30)', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable('encrypted_tokens')
+          .addColumn('hash', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('kid', 'varchar(100)', (c) => c.notNull())
+          .addColumn('claims', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createIndex('encrypted_tokens_expires')
+          .on('encrypted_tokens')
+          .column('expires_at')
+          .execute()
+      },
+    },
   }
 }
 

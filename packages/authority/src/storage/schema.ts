@@ -116,4 +116,15 @@ export interface Database {
     refresh_family_id: string | null
   }
   consents: { user_id: string; client_id: string; scope: string; granted_at: number }
+  resources: {
+    resource: string
+    name: string
+    jwks: string | null
+    jwks_uri: string | null
+    alg: string
+    enc: string
+    created_at: number
+    updated_at: number
+  }
+  encrypted_tokens: { hash: string; kid: string; claims: string; expires_at: number }
 }

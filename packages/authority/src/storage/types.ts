@@ -45,7 +45,12 @@ export interface KeyTransition {
   at: number
 }
 
-export interface Storage extends DeviceStorage, PeopleStorage, RevocationStorage, OidcStorage {
+export interface Storage
+  extends DeviceStorage,
+    PeopleStorage,
+    RevocationStorage,
+    OidcStorage,
+    EncryptionStorage {
   readonly dialect: 'sqlite' | 'postgres'
   migrate(): Promise<void>
   close(): Promise<void>
@@ -413,4 +418,42 @@ export interface OidcStorage {
   revokeRefreshFamiliesOf(userId: string, clientId: string, now: number, reason: string): Promise<number>
   /** Revokes every live refresh family issued under the browser session; returns how many. */
   revokeRefreshFamiliesBySession(sessionId: string, now: number, reason: string): Promise<number>
+}
+
+/** An API registered to receive encrypted access tokens (issue 18). */
+export interface ResourceRecord {
+  /** The RFC 8707 resource URI: the access token's audience. */
+  resource: string
+  name: string
+  /** JSON JWK set with the resource's encryption key, or null when it publishes `jwksUri`. */
+  jwks: string | null
+  jwksUri: string | null
+  alg: string
+  enc: string
+  createdAt: number
+  updatedAt: number
+}
+
+/**
+ * What introspection needs of an encrypted access token the authority cannot decrypt itself: looked
+ * up by the SHA-256 of the compact JWE, with the signing key's kid (a revoked key kills the token).
+ */
+export interface EncryptedTokenRecord {
+  hash: string
+  kid: string
+  /** The inner JWT's claims set, JSON. */
+  claims: string
+  expiresAt: number
+}
+
+/** The resource registry and the encrypted-token index (migration 0006-encryption-keys). */
+export interface EncryptionStorage {
+  /** Inserts or replaces the resource's registration. */
+  upsertResource(resource: ResourceRecord): Promise<void>
+  findResource(resource: string): Promise<ResourceRecord | undefined>
+  listResources(): Promise<ResourceRecord[]>
+  deleteResource(resource: string): Promise<boolean>
+  insertEncryptedToken(token: EncryptedTokenRecord): Promise<void>
+  /** The record, while it has not expired at `now`. */
+  findEncryptedToken(hash: string, now: number): Promise<EncryptedTokenRecord | undefined>
 }

@@ -6,15 +6,19 @@ import { parseMqttSettings } from '../mqtt/settings.js'
 import { parseRoutes, RouteTable } from '../proxy/routes.js'
 import type { GatewaySettings } from '../proxy/settings.js'
 import { parseRevocationSettings } from '../revocation/settings.js'
+import { readDecryptionKeys } from './read-decryption-keys.js'
 import { CLIENT_SECRET_ENV, SETTINGS } from './settings-table.js'
 
 type Raw = Record<string, string | boolean | undefined>
 
 /** Flags over TESSERA_GATEWAY_* variables over defaults, by the settings table. */
 export function readRawSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Raw & { help?: boolean } {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } }
-  for (const setting of SETTINGS) options[setting.flag] = { type: setting.kind }
-  let values: Record<string, string | boolean | undefined>
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
+    help: { type: 'boolean' },
+  }
+  for (const setting of SETTINGS)
+    options[setting.flag] = setting.multiple ? { type: setting.kind, multiple: true } : { type: setting.kind }
+  let values: Record<string, string | boolean | string[] | undefined>
   try {
     values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false })
       .values as typeof values
@@ -23,7 +27,9 @@ export function readRawSettings(argv: readonly string[], env: NodeJS.ProcessEnv)
   }
   const raw: Raw & { help?: boolean } = { help: values.help === true }
   for (const setting of SETTINGS) {
-    const fromFlag = values[setting.flag]
+    const given = values[setting.flag]
+    // A repeated flag becomes the same comma-separated list its variable holds.
+    const fromFlag = Array.isArray(given) ? given.join(',') : given
     const fromEnv = env[setting.env]
     raw[setting.key] = fromFlag ?? (fromEnv === undefined || fromEnv === '' ? setting.default : fromEnv)
   }
@@ -138,5 +144,19 @@ export function parseSettings(raw: Raw, env: NodeJS.ProcessEnv): GatewaySettings
     bff: flag(raw, 'bff') ? readBff(raw, env, allowInsecureHttp) : undefined,
     mqtt: parseMqttSettings(raw),
     revocation: parseRevocationSettings(raw, allowInsecureHttp),
+    ...readDecryption(raw),
+  }
+}
+
+function readDecryption(raw: Raw): Pick<GatewaySettings, 'decryption' | 'tokenForm'> {
+  const files = typeof raw.decryptionKey === 'string' ? list(raw.decryptionKey) : []
+  const form = raw.tokenForm
+  if (form !== undefined && form !== 'signed' && form !== 'encrypted' && form !== 'either')
+    throw new GatewayConfigError('token-form', 'must be signed, encrypted or either')
+  if (form !== undefined && form !== 'signed' && files.length === 0)
+    throw new GatewayConfigError('token-form', `${form} needs --decryption-key`)
+  return {
+    decryption: files.length === 0 ? undefined : { keys: readDecryptionKeys(files) },
+    tokenForm: form ?? (files.length === 0 ? 'signed' : 'encrypted'),
   }
 }

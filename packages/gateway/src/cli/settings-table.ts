@@ -12,6 +12,8 @@ export interface SettingSpec {
   readonly kind: 'string' | 'boolean'
   readonly default: string | undefined
   readonly help: string
+  /** The flag may be repeated; its variable holds a comma-separated list. */
+  readonly multiple?: true
 }
 
 function spec(
@@ -96,6 +98,23 @@ export const SETTINGS: readonly SettingSpec[] = [
     'string',
     undefined,
     'BFF: RFC 8707 resource (audience) of the access token',
+  ),
+  {
+    ...spec(
+      'decryptionKey',
+      'decryption-key',
+      'string',
+      undefined,
+      'Private key file (JWK or PKCS#8 PEM) opening encrypted tokens; repeat for rotation',
+    ),
+    multiple: true,
+  },
+  spec(
+    'tokenForm',
+    'token-form',
+    'string',
+    undefined,
+    'signed, encrypted or either; default encrypted with a decryption key, else signed',
   ),
   ...MQTT_SETTING_ROWS,
   ...REVOCATION_SETTING_ROWS,

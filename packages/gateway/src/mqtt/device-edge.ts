@@ -5,6 +5,7 @@ import { createRevocation, type RunningRevocation } from '../revocation/create-r
 import { registerRevocationMetrics } from '../revocation/revocation-metrics.js'
 import { withRevocation } from '../revocation/with-revocation.js'
 import { createTokenVerifier, type TokenVerifier } from '../verify/create-token-verifier.js'
+import { decryptionOf } from '../verify/decryption.js'
 import { registerMqttMetrics } from './mqtt-metrics.js'
 import { type RunningMqtt, startMqtt } from './start-mqtt.js'
 
@@ -71,6 +72,7 @@ export function createDeviceEdge(
           typ: settings.typ ?? 'at+jwt',
           ...(settings.jwksUri !== undefined ? { jwksUri: settings.jwksUri } : {}),
           ...(metrics ? { onEvent: metrics.observe } : {}),
+          ...decryptionOf(settings),
         })
         mqtt = await startMqtt(settings.mqtt, {
           verifier: mqttVerifier,

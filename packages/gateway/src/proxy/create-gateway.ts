@@ -7,6 +7,7 @@ import { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { serveMetrics } from '../metrics/metrics-server.js'
 import { createDeviceEdge, type DeviceEdge } from '../mqtt/device-edge.js'
 import { createTokenVerifier, type TokenVerifier } from '../verify/create-token-verifier.js'
+import { decryptionOf } from '../verify/decryption.js'
 import { createAuthenticateHook } from './authenticate.js'
 import {
   createHeaderRewrite,
@@ -57,6 +58,7 @@ export async function createGateway(
     ...(settings.jwksUri !== undefined ? { jwksUri: settings.jwksUri } : {}),
     ...(settings.typ !== undefined ? { typ: settings.typ } : {}),
     ...(metrics ? { onEvent: metrics.observe } : {}),
+    ...decryptionOf(settings),
   })
   const edge = createDeviceEdge(settings, tokenVerifier, metrics)
   const verifier = edge.verifier

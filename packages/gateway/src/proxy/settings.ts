@@ -1,6 +1,7 @@
 import type { BffSettings } from '../bff/settings.js'
 import type { MqttSettings } from '../mqtt/settings.js'
 import type { RevocationSettings } from '../revocation/settings.js'
+import type { DecryptionOptions, TokenForm } from '../verify/decryption.js'
 import type { RouteTable } from './routes.js'
 
 /** Everything the reverse proxy needs, already validated (the CLI builds it from flags and variables). */
@@ -33,4 +34,8 @@ export interface GatewaySettings {
   readonly mqtt?: MqttSettings | undefined
   /** Revocation snapshot polling (issue 15); undefined: off. */
   readonly revocation?: RevocationSettings | undefined
+  /** The resource's private keys for encrypted access tokens (issue 18), HTTP and MQTT alike. */
+  readonly decryption?: DecryptionOptions | undefined
+  /** Which token form passes (see createTokenVerifier's `tokenForm`); default from `decryption`. */
+  readonly tokenForm?: TokenForm | undefined
 }

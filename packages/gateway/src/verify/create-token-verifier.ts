@@ -9,6 +9,14 @@ import type { RefusalReason } from '../errors.js'
 import { assertKnownOptions, assertStringList } from '../lib/options.js'
 import { extractBearer } from './bearer.js'
 import { classifyError } from './classify-error.js'
+import {
+  type DecryptionOptions,
+  isCompactJWE,
+  openNestedToken,
+  resolveDecryption,
+  resolveTokenForm,
+  type TokenForm,
+} from './decryption.js'
 import { assertFetchableUrl } from './discover.js'
 import { type Identity, missingScopes, toIdentity } from './identity.js'
 import { IssuerKeys } from './issuer-keys.js'
@@ -42,6 +50,16 @@ export interface TokenVerifierOptions {
   discoveryTimeoutMs?: number
   /** Observes verifications, refusals and key-set events (metrics, logs). Must not throw. */
   onEvent?: (event: VerifierEvent) => void
+  /**
+   * Private keys that open encrypted access tokens (nested JWTs: a JWE with `cty: "JWT"` around the
+   * signed token), which are decrypted, then verified exactly as signed ones.
+   */
+  decryption?: DecryptionOptions
+  /**
+   * Which tokens pass: `signed` (the default without `decryption`), `encrypted` (the default with
+   * it: a plain JWS is refused with `not_encrypted`) or `either`, while clients move over.
+   */
+  tokenForm?: TokenForm
 }
 
 export type VerifierEvent =
@@ -95,7 +113,18 @@ const OPTIONS = [
   'jwks',
   'discoveryTimeoutMs',
   'onEvent',
+  'decryption',
+  'tokenForm',
 ] as const satisfies readonly (keyof TokenVerifierOptions)[]
+
+/** A refusal decided before the signature is checked (the token's form, its decryption). */
+class FormRefusal extends Error {
+  readonly reason: RefusalReason
+  constructor(reason: RefusalReason) {
+    super(reason)
+    this.reason = reason
+  }
+}
 
 const ASYMMETRIC = SIGNING_ALGORITHMS.filter((alg) => !alg.startsWith('HS'))
 
@@ -130,7 +159,9 @@ function resolveOptions(options: TokenVerifierOptions) {
   const discoveryTimeoutMs = options.discoveryTimeoutMs ?? 5000
   if (!Number.isSafeInteger(discoveryTimeoutMs) || discoveryTimeoutMs <= 0)
     throw new TypeError('"discoveryTimeoutMs" must be a positive whole number of milliseconds')
-  return { allowInsecureHttp, audience, algorithms, maxEntries, discoveryTimeoutMs }
+  const decryption = resolveDecryption(options.decryption)
+  const tokenForm = resolveTokenForm(options.tokenForm, decryption)
+  return { allowInsecureHttp, audience, algorithms, maxEntries, discoveryTimeoutMs, decryption, tokenForm }
 }
 
 /**
@@ -178,6 +209,19 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const cache =
     resolved.maxEntries > 0 ? new VerificationCache(resolved.maxEntries, keys.resolver.hasKey) : undefined
   const book = new RefusalBook(options.realm ?? resolved.audience[0] ?? 'api')
+  const { decryption, tokenForm } = resolved
+  // Chosen once: a gateway without decryption keys verifies exactly as before, with no extra step.
+  const verifyFresh = decryption
+    ? async (token: string) => {
+        if (!isCompactJWE(token)) {
+          if (tokenForm === 'encrypted') throw new FormRefusal('not_encrypted')
+          return jwtVerifier(token)
+        }
+        const opened = await openNestedToken(token, decryption)
+        if (opened.reason !== undefined) throw new FormRefusal(opened.reason)
+        return jwtVerifier(opened.jws)
+      }
+    : jwtVerifier
 
   const verify = async (token: string): Promise<TokenVerification> => {
     const started = emit ? performance.now() : 0
@@ -193,7 +237,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       return { ok: true, identity: hit }
     }
     try {
-      const { payload, key } = await jwtVerifier(token)
+      const { payload, key } = await verifyFresh(token)
       const identity = toIdentity(Object.freeze(payload))
       cache?.remember(token, identity, key)
       if (emit) {
@@ -202,7 +246,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       }
       return { ok: true, identity }
     } catch (error) {
-      const reason = classifyError(error)
+      const reason =
+        error instanceof FormRefusal
+          ? error.reason
+          : tokenForm === 'signed' && isCompactJWE(token)
+            ? 'encrypted_not_accepted'
+            : classifyError(error)
       emit?.({ type: 'refused', reason, durationMs: performance.now() - started })
       return { ok: false, reason }
     }
