@@ -16,6 +16,10 @@ import {
 import type { GatewaySettings } from './settings.js'
 import { classifyUpstreamError, replyUpstreamFailure } from './upstream-errors.js'
 
+/**
+ * A created gateway: the Fastify app, its verifier, metrics, log and device edge. Nothing listens
+ * until listen().
+ */
 export interface Gateway {
   readonly app: FastifyInstance
   readonly verifier: TokenVerifier
@@ -33,15 +37,16 @@ export interface Gateway {
   close(): Promise<void>
 }
 
-/**
- * The verifying reverse proxy: Fastify + @fastify/http-proxy (undici) in front of one upstream, with
- * the authenticate hook before every proxied request and the identity headers on the way out.
- */
+/** Options of createGateway. */
 export interface CreateGatewayOptions {
   /** Where pino writes its JSON lines (default stdout). */
   logStream?: { write(line: string): unknown }
 }
 
+/**
+ * The verifying reverse proxy: Fastify + @fastify/http-proxy (undici) in front of one upstream, with
+ * the authenticate hook before every proxied request and the identity headers on the way out.
+ */
 export async function createGateway(
   settings: GatewaySettings,
   options: CreateGatewayOptions = {},
