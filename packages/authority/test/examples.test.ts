@@ -96,7 +96,10 @@ describe('examples/', () => {
       { ISSUER: running.url, AUDIENCE: audience, PORT: String(port) },
       'listening',
     )
-    const client = await registerClient(running.url, { scope: 'orders:read orders:write', resources: [audience] })
+    const client = await registerClient(running.url, {
+      scope: 'orders:read orders:write',
+      resources: [audience],
+    })
     const token = async (scope: string) => {
       const response = await fetch(`${running.url}/oauth/token`, {
         method: 'POST',

@@ -3,7 +3,7 @@
  * message. Programmer mistakes (a missing option, a wrong type passed by the caller) are `TypeError`s
  * naming the option instead, so they cannot be confused with hostile input.
  *
- * The README's error table is generated from ERROR_CODES and a test keeps the two in step.
+ * docs/error-codes.md's table is generated from ERROR_CODES and a test keeps the two in step.
  */
 export const ERROR_CODES = {
   ERR_JOSE_INVALID_ENCODING:
