@@ -37,7 +37,7 @@ export interface Gateway {
   close(): Promise<void>
 }
 
-/** Options of createGateway. */
+/** Options of createGateway that are not settings: where its JSON log lines go (tests capture them). */
 export interface CreateGatewayOptions {
   /** Where pino writes its JSON lines (default stdout). */
   logStream?: { write(line: string): unknown }
