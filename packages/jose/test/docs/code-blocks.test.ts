@@ -113,15 +113,43 @@ async function runSh(cwd: string, script: string): Promise<{ code: number; outpu
   }
 }
 
-/** Relative links and images of a document that point at no file (anchors are not checked). */
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-')
+
+const anchorsOf = (markdown: string) =>
+  new Set(
+    markdown
+      .replace(FENCE, '')
+      .split('\n')
+      .filter((line) => /^#{1,6} /.test(line))
+      .map((line) => slug(line.replace(/^#+ /, ''))),
+  )
+
+/**
+ * Relative links and images of a document that point at no file, or at a heading that README.md or a
+ * docs/ guide does not have (anchors into other files, such as the package READMEs, are not checked).
+ */
 function brokenLinks(document: string, markdown: string): string[] {
   const targets = [...markdown.matchAll(/\]\(([^)\s]+)\)|<img[^>]+src="([^"]+)"/g)].map(
     (match) => (match[1] ?? match[2]) as string,
   )
-  return targets
-    .filter((target) => !/^(?:[a-z]+:|#)/.test(target))
-    .map((target) => relative(ROOT, resolve(dirname(join(ROOT, document)), target.split('#')[0] as string)))
-    .filter((path) => !ARRIVING.has(path) && !existsSync(join(ROOT, path)))
+  const broken: string[] = []
+  for (const target of targets) {
+    if (/^[a-z]+:/.test(target)) continue
+    const [file = '', anchor] = target.split('#')
+    const path = file === '' ? document : relative(ROOT, resolve(dirname(join(ROOT, document)), file))
+    if (ARRIVING.has(path)) continue
+    if (!existsSync(join(ROOT, path))) broken.push(target)
+    else if (anchor !== undefined && documents.includes(path)) {
+      if (!anchorsOf(readFileSync(join(ROOT, path), 'utf8')).has(anchor)) broken.push(target)
+    }
+  }
+  return broken
 }
 
 describe('code blocks of README.md and docs/', () => {
@@ -149,6 +177,10 @@ describe('code blocks of README.md and docs/', () => {
     ])
     expect(blocks[3]?.skipReason).toBe('a server')
     expect(blocks[7]?.body).toBe('const x = 1\n')
+    expect(slug('Apps: register an app and sign people in with OpenID Connect')).toBe(
+      'apps-register-an-app-and-sign-people-in-with-openid-connect',
+    )
+    expect(slug('`createLocalJWKSet(jwks, { maxCandidates })`')).toBe('createlocaljwksetjwks--maxcandidates-')
   })
 
   it('has js programs to run', () => {
@@ -162,7 +194,7 @@ describe('code blocks of README.md and docs/', () => {
   for (const document of documents) {
     const markdown = readFileSync(join(ROOT, document), 'utf8')
     describe(document, () => {
-      it('links only to files that exist', () => {
+      it('links only to files and headings that exist', () => {
         expect(brokenLinks(document, markdown)).toEqual([])
       })
 
