@@ -1,3 +1,10 @@
+/**
+ * The token server: rotating signing keys, OAuth 2.0 and OpenID Connect, devices, people and sessions,
+ * on SQLite or PostgreSQL.
+ *
+ * @packageDocumentation
+ * @module @tessera/authority
+ */
 export type { ClientMetadata } from './clients/client-metadata.js'
 export type { Client } from './clients/client-registry.js'
 export { SETTINGS } from './config/defaults.js'

@@ -53,6 +53,7 @@ import { createStorage } from './storage/create-storage.js'
 import type { Storage } from './storage/types.js'
 import { UserRegistry } from './users/user-registry.js'
 
+/** Options of createAuthority: the validated config, and for tests a clock and a storage to share. */
 export interface CreateAuthorityOptions {
   config: AuthorityConfig
   clock?: Clock
@@ -62,6 +63,10 @@ export interface CreateAuthorityOptions {
 
 const CREATE_AUTHORITY_OPTIONS: readonly (keyof CreateAuthorityOptions)[] = ['config', 'clock', 'storage']
 
+/**
+ * A created authority: the Fastify app, its context and start, stop and maintenance operations.
+ * Nothing listens until listen().
+ */
 export interface Authority {
   readonly app: FastifyInstance
   readonly context: AuthorityContext

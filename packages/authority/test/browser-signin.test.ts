@@ -9,7 +9,7 @@ import { type SmtpCapture, startSmtpCapture } from './helpers/smtp-capture.js'
 /**
  * The sign-in through the real pages in Debian's Chromium (playwright-core, no browser download).
  * Screenshots go to a temporary directory; with TESSERA_UPDATE_SCREENSHOTS=1 they replace the ones
- * committed under docs/screenshots/ that the README shows.
+ * committed under docs/screenshots/ that docs/signing-in.md shows.
  */
 const SCREENSHOTS = process.env.TESSERA_UPDATE_SCREENSHOTS
   ? new URL('../../../docs/screenshots/', import.meta.url).pathname

@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { SETTINGS } from '../src/config/defaults.js'
 
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
-const section = readme.slice(readme.indexOf('## Sign in with Tessera'), readme.indexOf('## Benchmarks'))
+const section = readFileSync(new URL('../../../docs/signing-in.md', import.meta.url), 'utf8')
 
-describe('README: Sign in with Tessera', () => {
+describe('docs/signing-in.md', () => {
   it('lists the sign-in settings with their real environment names and defaults', () => {
     const rows = [...section.matchAll(/^\| `(\w+)` \| `([A-Z_]+)` \| ([^|]+) \|/gm)]
     const names = rows.map((row) => row[1])
@@ -31,7 +30,7 @@ describe('README: Sign in with Tessera', () => {
 
   it('shows the screenshots the browser test takes', () => {
     for (const name of ['signin', 'code', 'account', 'link-confirm']) {
-      expect(section).toContain(`docs/screenshots/${name}.png`)
+      expect(section).toContain(`](screenshots/${name}.png)`)
       readFileSync(new URL(`../../../docs/screenshots/${name}.png`, import.meta.url))
     }
   })

@@ -71,8 +71,13 @@ export const REFUSALS = {
   { status: number; error: string | undefined; description: string | undefined }
 >
 
+/**
+ * Why a request was refused: a key of REFUSALS, which maps it to its RFC 6750 status, error and
+ * description.
+ */
 export type RefusalReason = keyof typeof REFUSALS
 
+/** Every RefusalReason, for metrics that must declare their label values up front. */
 export const REFUSAL_REASONS = Object.keys(REFUSALS) as RefusalReason[]
 
 /** Start-up faults of the CLI and the gateway: a setting that cannot work. The message names it. */

@@ -1,3 +1,10 @@
+/**
+ * Verify before forwarding: the bearer-token verifier, its framework adapters, the reverse proxy, the
+ * backend-for-frontend and the MQTT device edge.
+ *
+ * @packageDocumentation
+ * @module @tessera/gateway
+ */
 export type { ConnectMiddlewareOptions } from './adapters/express.js'
 export { tokenVerifierMiddleware } from './adapters/express.js'
 export type { FastifyTokenVerifierOptions } from './adapters/fastify.js'

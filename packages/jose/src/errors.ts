@@ -3,7 +3,7 @@
  * message. Programmer mistakes (a missing option, a wrong type passed by the caller) are `TypeError`s
  * naming the option instead, so they cannot be confused with hostile input.
  *
- * The README's error table is generated from ERROR_CODES and a test keeps the two in step.
+ * docs/error-codes.md's table is generated from ERROR_CODES and a test keeps the two in step.
  */
 export const ERROR_CODES = {
   ERR_JOSE_INVALID_ENCODING:
@@ -60,6 +60,10 @@ export const ERROR_CODES = {
   ERR_JWKS_FETCH_FAILED: 'The remote JWK set request failed: a network error, a redirect or a non-200 status',
 } as const
 
+/**
+ * The stable code of every @tessera/jose failure: the keys of ERROR_CODES. Switch on it, never on a
+ * message.
+ */
 export type ErrorCode = keyof typeof ERROR_CODES
 
 /** Base class of every coded failure thrown by @tessera/jose. */
@@ -88,6 +92,10 @@ export class JWTClaimValidationError extends JOSEError {
   }
 }
 
+/**
+ * True when `value` is a JOSEError (with this `code`, when given): the type guard for a `catch` that
+ * treats token faults apart from everything else.
+ */
 export function isJOSEError(value: unknown, code?: ErrorCode): value is JOSEError {
   return value instanceof JOSEError && (code === undefined || value.code === code)
 }

@@ -1,3 +1,10 @@
+/**
+ * JOSE for Node.js: JWA, JWK, JWS, JWE, JWT and JWK sets, with explicit allowlists and stable error
+ * codes.
+ *
+ * @packageDocumentation
+ * @module @tessera/jose
+ */
 export type { ErrorCode } from './errors.js'
 export { ERROR_CODES, isJOSEError, JOSEError, JWTClaimValidationError } from './errors.js'
 export type { ContentEncryptionAlgorithm } from './jwa/content-encryption-algorithms.js'

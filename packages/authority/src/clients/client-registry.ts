@@ -6,6 +6,10 @@ import type { ClientRecord, Storage } from '../storage/types.js'
 import type { ClientMetadata } from './client-metadata.js'
 import { SecretHasher } from './client-secret.js'
 
+/**
+ * A registered OAuth client: its id, its RFC 7591 metadata, the hash of its secret (never the secret)
+ * and its assertion keys.
+ */
 export interface Client {
   readonly clientId: string
   readonly metadata: ClientMetadata

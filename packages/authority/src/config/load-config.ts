@@ -77,6 +77,10 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
+/**
+ * Settings as given (a config file, the environment or code), before loadConfig validates and freezes
+ * them; names are the keys of SETTINGS.
+ */
 export type ConfigInput = Partial<Record<SettingName, unknown>>
 
 function readConfigFile(path: string): ConfigInput {

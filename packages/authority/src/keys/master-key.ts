@@ -6,6 +6,10 @@ import { ensurePrivateDir, readableByOthers, writePrivateFile } from '../lib/pri
 import type { Storage } from '../storage/types.js'
 import { createSealer, SealError, type Sealer } from './seal.js'
 
+/**
+ * The master key is missing, malformed, readable by others or not the one the stored keys were sealed
+ * under: start-up stops rather than run without its keys.
+ */
 export class MasterKeyError extends Error {
   override name = 'MasterKeyError'
 }

@@ -12,8 +12,13 @@ export interface Clock {
   readonly date: Date | undefined
 }
 
+/** The real time: what the authority uses unless a test passes another Clock. */
 export const systemClock: Clock = { now: () => Date.now(), date: undefined }
 
+/**
+ * A Clock that moves only when told (createManualClock): tests drive rotations, expiries and retention
+ * by setting it.
+ */
 export interface ManualClock extends Clock {
   readonly date: Date
   set(ms: number): void

@@ -45,6 +45,10 @@ export interface KeyTransition {
   at: number
 }
 
+/**
+ * Everything the authority keeps, behind one interface with a SQLite and a PostgreSQL implementation
+ * that pass the same contract tests.
+ */
 export interface Storage
   extends DeviceStorage,
     PeopleStorage,

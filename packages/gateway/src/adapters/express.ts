@@ -3,6 +3,7 @@ import type { TokenVerifier } from '../verify/create-token-verifier.js'
 import type { Identity } from '../verify/identity.js'
 import { sendRefusal } from './send-refusal.js'
 
+/** Options of tokenVerifierMiddleware (Express and Connect). */
 export interface ConnectMiddlewareOptions {
   /** Scopes every request through this middleware needs. */
   scopes?: readonly string[]

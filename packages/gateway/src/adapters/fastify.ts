@@ -17,6 +17,7 @@ declare module 'fastify' {
   }
 }
 
+/** Options of the fastifyTokenVerifier plugin. */
 export interface FastifyTokenVerifierOptions {
   verifier: TokenVerifier
   /** Called for each refusal (a log line, say). */
@@ -60,4 +61,8 @@ const plugin: FastifyPluginAsync<FastifyTokenVerifierOptions> = async (app, opti
   })
 }
 
+/**
+ * A Fastify plugin that verifies the bearer token of every request (or of the routes that ask) and
+ * answers refusals with the exact RFC 6750 status and WWW-Authenticate header.
+ */
 export const fastifyTokenVerifier = fastifyPlugin(plugin, { fastify: '5.x', name: '@tessera/gateway' })

@@ -3,6 +3,7 @@ import type { TokenVerifier } from '../verify/create-token-verifier.js'
 import type { Identity } from '../verify/identity.js'
 import { sendRefusal } from './send-refusal.js'
 
+/** A node:http handler that runs only after the token verified, with the identity it carries. */
 export type VerifiedHandler = (request: IncomingMessage, response: ServerResponse, identity: Identity) => void
 
 /**

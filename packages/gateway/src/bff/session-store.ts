@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto'
 
+/**
+ * What the backend-for-frontend keeps per browser, server-side: the tokens (never sent to the
+ * browser), the access token's expiry and the signed-in user's claims.
+ */
 export interface BffSession {
   accessToken: string
   refreshToken: string | undefined

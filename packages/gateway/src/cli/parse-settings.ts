@@ -120,6 +120,10 @@ function readBff(raw: Raw, env: NodeJS.ProcessEnv, allowInsecureHttp: boolean): 
   }
 }
 
+/**
+ * Validates the gateway's raw settings (flags, environment, config file) into GatewaySettings,
+ * throwing GatewayConfigError naming the setting that cannot work.
+ */
 export function parseSettings(raw: Raw, env: NodeJS.ProcessEnv): GatewaySettings {
   const allowInsecureHttp = flag(raw, 'allowInsecureHttp')
   const metricsPort = raw.metricsPort === undefined ? undefined : integer(raw, 'metricsPort', 0, 65535)

@@ -15,6 +15,7 @@ export type MqttEvent =
   | { type: 'subscribe_denied' }
   | { type: 'disconnect'; reason: EndReason }
 
+/** Options of createMqttBroker: where to listen, TLS, and how device tokens are verified. */
 export interface MqttBrokerOptions extends Omit<DeviceAuthOptions, 'now' | 'isRevoked'> {
   readonly port: number
   /** Default 127.0.0.1. Plain TCP is for loopback development; anything else needs `tls`. */
@@ -26,6 +27,10 @@ export interface MqttBrokerOptions extends Omit<DeviceAuthOptions, 'now' | 'isRe
   readonly now?: () => number
 }
 
+/**
+ * A running MQTT broker made by createMqttBroker, with device authentication and topic ACLs from the
+ * token.
+ */
 export interface MqttBroker {
   readonly aedes: Aedes
   /** The port listened on (useful with port 0). */

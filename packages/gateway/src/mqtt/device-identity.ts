@@ -21,6 +21,7 @@ export type VerifyAccessToken = (token: string) => Promise<Readonly<Record<strin
 /** Decides whether verified claims have been revoked since they were issued (revocation snapshots). */
 export type IsRevoked = (claims: Readonly<Record<string, unknown>>) => boolean
 
+/** Why an MQTT device was refused at CONNECT or later, kept for metrics and logs. */
 export type RefusalReason =
   | 'no_credentials'
   | 'invalid_token'

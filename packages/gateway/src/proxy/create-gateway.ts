@@ -17,6 +17,10 @@ import {
 import type { GatewaySettings } from './settings.js'
 import { classifyUpstreamError, replyUpstreamFailure } from './upstream-errors.js'
 
+/**
+ * A created gateway: the Fastify app, its verifier, metrics, log and device edge. Nothing listens
+ * until listen().
+ */
 export interface Gateway {
   readonly app: FastifyInstance
   readonly verifier: TokenVerifier
@@ -34,15 +38,16 @@ export interface Gateway {
   close(): Promise<void>
 }
 
-/**
- * The verifying reverse proxy: Fastify + @fastify/http-proxy (undici) in front of one upstream, with
- * the authenticate hook before every proxied request and the identity headers on the way out.
- */
+/** Options of createGateway that are not settings: where its JSON log lines go (tests capture them). */
 export interface CreateGatewayOptions {
   /** Where pino writes its JSON lines (default stdout). */
   logStream?: { write(line: string): unknown }
 }
 
+/**
+ * The verifying reverse proxy: Fastify + @fastify/http-proxy (undici) in front of one upstream, with
+ * the authenticate hook before every proxied request and the identity headers on the way out.
+ */
 export async function createGateway(
   settings: GatewaySettings,
   options: CreateGatewayOptions = {},

@@ -2,8 +2,16 @@ import { RevocationError } from './revocation-error.js'
 import type { RevocationState } from './revocation-state.js'
 import type { RevocationSnapshot } from './snapshot.js'
 
+/**
+ * The outcome of one revocation poll, for metrics: a newer snapshot applied, the same one again, a
+ * 304, a snapshot refused, or a failed fetch.
+ */
 export type PollResult = 'applied' | 'unchanged' | 'not_modified' | 'refused' | 'failed'
 
+/**
+ * Options of RevocationPoller: the snapshot URL, how snapshots are verified, the state they update and
+ * the poll's bounds.
+ */
 export interface RevocationPollerOptions {
   /** The authority's snapshot endpoint (`revocations_endpoint` in its metadata). */
   readonly url: string

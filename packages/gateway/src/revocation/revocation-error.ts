@@ -5,6 +5,7 @@ export type RevocationErrorCode =
   | 'ERR_REVOCATION_INVALID'
   | 'ERR_REVOCATION_OLDER_VERSION'
 
+/** A revocation snapshot could not be fetched or was refused; `code` says which. */
 export class RevocationError extends Error {
   readonly code: RevocationErrorCode
   constructor(code: RevocationErrorCode, message: string, options?: ErrorOptions) {

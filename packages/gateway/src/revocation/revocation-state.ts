@@ -4,6 +4,10 @@ import type { RevocationSnapshot } from './snapshot.js'
 /** Whether tokens are refused (`closed`) or accepted unchecked (`open`) while the snapshot is stale. */
 export type StalePolicy = 'closed' | 'open'
 
+/**
+ * The revocation check's answer: not revoked, revoked, or unknown (no fresh snapshot under the closed
+ * policy).
+ */
 export type RevocationVerdict = 'valid' | 'revoked' | 'unknown'
 
 export interface RevocationStateOptions {
@@ -15,6 +19,10 @@ export interface RevocationStateOptions {
   readonly now?: () => number
 }
 
+/**
+ * What RevocationState.status() reports: the held snapshot's version, when it was last confirmed, and
+ * whether it is stale.
+ */
 export interface RevocationStatus {
   readonly version: number | undefined
   /** When the held content was last confirmed by the authority (ms since the epoch). */

@@ -23,6 +23,10 @@ import { IssuerKeys } from './issuer-keys.js'
 import { type Refusal, RefusalBook } from './refusal.js'
 import { VerificationCache } from './result-cache.js'
 
+/**
+ * Options of createTokenVerifier: the issuer, the audience, the allowed algorithms and the key set's
+ * limits.
+ */
 export interface TokenVerifierOptions {
   /** The issuer, compared exactly with `iss` and with the discovered metadata's `issuer`. */
   issuer: string
@@ -62,15 +66,21 @@ export interface TokenVerifierOptions {
   tokenForm?: TokenForm
 }
 
+/**
+ * Reported by the verifier after every verification, for metrics: verified (from the cache or not) or
+ * refused, with the time it took.
+ */
 export type VerifierEvent =
   | { type: 'verified'; cached: boolean; durationMs: number; skewSeconds: number | undefined }
   | { type: 'refused'; reason: RefusalReason; durationMs: number }
   | { type: 'jwks'; event: JWKSEvent }
 
+/** What verifyToken returns: the identity, or why the token was refused. It never throws for a bad token. */
 export type TokenVerification =
   | { readonly ok: true; readonly identity: Identity }
   | { readonly ok: false; readonly reason: RefusalReason }
 
+/** What verifyRequest returns: the identity, or the refusal with its RFC 6750 status and headers. */
 export type RequestVerification =
   | { readonly ok: true; readonly identity: Identity }
   | { readonly ok: false; readonly refusal: Refusal }
@@ -80,11 +90,16 @@ export interface RequestLike {
   readonly headers: { readonly authorization?: string | string[] | undefined } | Headers
 }
 
+/** Options of verifyRequest: the scopes a request needs. */
 export interface VerifyRequestOptions {
   /** Scopes the request needs, all of them; a missing one is `403 insufficient_scope`. */
   scopes?: readonly string[]
 }
 
+/**
+ * A verifier made by createTokenVerifier: verifies tokens or whole requests against the issuer's
+ * discovered keys.
+ */
 export interface TokenVerifier {
   readonly issuer: string
   /** Verifies a token string; never throws for a bad token. */

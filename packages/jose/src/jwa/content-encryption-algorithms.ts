@@ -4,6 +4,10 @@
  */
 export type ContentEncryptionFamily = 'cbc-hmac' | 'gcm'
 
+/**
+ * A content encryption algorithm (`enc`) as the JWE registry knows it: its name, family and key and
+ * tag sizes. Code below the registry receives this descriptor, never a bare name.
+ */
 export interface ContentEncryptionAlgorithm {
   readonly name: string
   readonly family: ContentEncryptionFamily

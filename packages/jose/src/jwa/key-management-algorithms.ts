@@ -5,6 +5,10 @@
 export type KeyManagementFamily = 'dir' | 'rsa-oaep' | 'aes-kw' | 'aes-gcm-kw' | 'ecdh-es' | 'pbes2'
 export type KeyManagementHash = 'sha1' | 'sha256' | 'sha384' | 'sha512'
 
+/**
+ * A key management algorithm (`alg` of a JWE) as the registry knows it: its name, family and the key
+ * it needs.
+ */
 export interface KeyManagementAlgorithm {
   readonly name: string
   readonly family: KeyManagementFamily

@@ -47,18 +47,24 @@ export interface JWEEncryptHeaders {
   additionalAuthenticatedData?: Uint8Array | string
 }
 
+/** One recipient of generalEncrypt: the key the content key is wrapped to and that recipient's own header. */
 export interface GeneralEncryptRecipient {
   key: KeyInput
   /** The per-recipient unprotected header (`header`), e.g. its `alg` and `kid`. */
   unprotectedHeader?: JWEHeaderParameters
 }
 
+/** What compactDecrypt returns: the plaintext, the protected header it was authenticated with and the key that opened it. */
 export interface CompactDecryptResult {
   plaintext: Uint8Array
   protectedHeader: JWEHeaderParameters
   key: Key
 }
 
+/**
+ * What flattenedDecrypt returns: the plaintext, each header set as sent, the additional authenticated
+ * data when there was any, and the key that opened it.
+ */
 export interface FlattenedDecryptResult {
   plaintext: Uint8Array
   protectedHeader: JWEHeaderParameters | undefined
@@ -68,6 +74,7 @@ export interface FlattenedDecryptResult {
   key: Key
 }
 
+/** What generalDecrypt returns: a flattened result plus which recipient's entry the key opened. */
 export interface GeneralDecryptResult extends FlattenedDecryptResult {
   /** Which entry of `recipients` decrypted. */
   recipientIndex: number
@@ -79,6 +86,10 @@ export type JWEKeyResolver<Token> = (
   token: Token,
 ) => KeyInput | Promise<KeyInput>
 
+/**
+ * Options every decrypt function takes: the two required allowlists (`alg` and `enc`) and the limits
+ * that bound an attacker's work.
+ */
 export interface JWEDecryptOptions {
   /** The key management algorithms (`alg`) this call accepts. Required: no default accepts everything. */
   keyManagementAlgorithms: readonly string[]
@@ -94,6 +105,7 @@ export interface JWEDecryptOptions {
   maxPBES2Count?: number
 }
 
+/** Options every encrypt function takes: the PBES2 iteration count and the `crit` parameters the sender declares. */
 export interface JWEEncryptOptions {
   /** PBES2 iteration count. Default 10000; at least 1000 and at most 10,000,000. */
   p2c?: number

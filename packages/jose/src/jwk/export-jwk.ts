@@ -4,6 +4,7 @@ import { toKey } from '../lib/key-input.js'
 import { assertKnownOptions, declareOptions } from '../lib/options.js'
 import type { JWK } from './types.js'
 
+/** Options of exportJWK: whether a private key is exported without its private members. */
 export interface ExportJWKOptions {
   /** Export only the public members of a private key. */
   publicOnly?: boolean

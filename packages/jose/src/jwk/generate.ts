@@ -7,6 +7,7 @@ import { Key, type KeyBinding, MAX_RSA_BITS } from '../lib/key.js'
 import { secretKeyFromBytes } from '../lib/key-input.js'
 import { assertKnownOptions, declareOptions } from '../lib/options.js'
 
+/** Options of generateKeyPair: the curve or modulus, and the `kid`/`use` the keys carry. */
 export interface GenerateKeyPairOptions {
   /** Curve for `EdDSA` (Ed25519 or Ed448) and for `ECDH-ES*` (P-256, the default, P-384, P-521, X25519, X448). */
   crv?: string
@@ -22,6 +23,7 @@ const GENERATE_KEY_PAIR_OPTIONS = declareOptions<GenerateKeyPairOptions>({
 })
 const GENERATE_SECRET_OPTIONS = declareOptions<{ kid?: string }>({ kid: true })
 
+/** The pair generateKeyPair returns, both halves bound to the algorithm they were made for. */
 export interface GeneratedKeyPair {
   privateKey: Key
   publicKey: Key

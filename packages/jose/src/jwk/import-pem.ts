@@ -4,6 +4,7 @@ import { assertAlgorithmFitsKey } from '../lib/algorithm-fit.js'
 import { Key, type KeyBinding } from '../lib/key.js'
 import { assertKnownOptions, declareOptions } from '../lib/options.js'
 
+/** Options of importPEM: the `kid` and `use` the imported key carries (a PEM has neither). */
 export interface ImportPEMOptions {
   kid?: string
   use?: 'sig' | 'enc'

@@ -5,6 +5,7 @@ import { Key } from '../lib/key.js'
 import { exportJWKSync } from './export-jwk.js'
 import type { JWK } from './types.js'
 
+/** The hash of an RFC 7638 thumbprint. */
 export type ThumbprintDigest = 'sha256' | 'sha384' | 'sha512'
 
 // RFC 7638 §3.2: the required members of each key type, in lexicographic order.
@@ -36,6 +37,10 @@ export async function calculateJwkThumbprint(
   return calculateJwkThumbprintSync(jwk, digest)
 }
 
+/**
+ * calculateJwkThumbprint on the calling thread: the RFC 7638 thumbprint as base64url, for code that
+ * cannot await (a key set indexing its members).
+ */
 export function calculateJwkThumbprintSync(input: JWK | Key, digest: ThumbprintDigest = 'sha256'): string {
   // Own members only here and below: `in` and plain lookups also find Object.prototype's members.
   if (!Object.hasOwn(URI_NAMES, digest)) throw new TypeError('"digest" must be sha256, sha384 or sha512')

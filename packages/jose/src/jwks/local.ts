@@ -3,6 +3,7 @@ import type { Key } from '../lib/key.js'
 import { assertKnownOptions, assertPositiveInteger, declareOptions } from '../lib/options.js'
 import { KeySetIndex } from './internal/select.js'
 
+/** Options of createLocalJWKSet: how many keys a token without `kid` may cost. */
 export interface LocalJWKSetOptions {
   /**
    * For a token without `kid`, how many fitting keys are tried, in the set's order. Default 3: a set

@@ -9,6 +9,10 @@ import { JWKSTelemetry } from './internal/stats.js'
 import { type JWKSResolver, resolveMaxCandidates } from './local.js'
 import type { JWKSCacheExport, JWKSEvent, JWKSStats } from './types.js'
 
+/**
+ * Options of createRemoteJWKSet: the fetch limits, the cache clamps, the back-off and the hooks. Every
+ * default is in docs/key-sets.md.
+ */
 export interface RemoteJWKSetOptions {
   /** Allow `http:` URLs. Only for tests against a loopback server: keys fetched in clear can be swapped. */
   allowInsecureHttp?: boolean

@@ -18,12 +18,14 @@ export interface GeneralJWS {
   signatures: Array<{ protected?: string; header?: JOSEHeaderParameters; signature: string }>
 }
 
+/** What compactVerify returns: the payload bytes, the protected header and the key that verified. */
 export interface CompactVerifyResult {
   payload: Uint8Array
   protectedHeader: JOSEHeaderParameters
   key: Key
 }
 
+/** What flattenedVerify returns: the payload, both header sets as sent and the key that verified. */
 export interface FlattenedVerifyResult {
   payload: Uint8Array
   protectedHeader: JOSEHeaderParameters | undefined
@@ -31,6 +33,7 @@ export interface FlattenedVerifyResult {
   key: Key
 }
 
+/** What generalVerify returns: a flattened result plus which signature verified. */
 export interface GeneralVerifyResult extends FlattenedVerifyResult {
   /** Which entry of `signatures` verified. */
   signatureIndex: number
@@ -48,6 +51,10 @@ export type KeyResolver<Token> = (
   token: Token,
 ) => KeyResolution | Promise<KeyResolution>
 
+/**
+ * Options every JWS verify function takes: the required algorithm allowlist, the `crit` parameters the
+ * caller understands, detached content and the size limit.
+ */
 export interface JWSVerifyOptions {
   /** The algorithms this call accepts. Required: no default accepts everything. */
   algorithms: readonly string[]

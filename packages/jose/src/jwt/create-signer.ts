@@ -8,12 +8,14 @@ import { assertKnownOptions, combineOptions } from '../lib/options.js'
 import { resolveSignOptions, SIGN_JWT_OPTIONS, type SignJWTOptions } from './sign.js'
 import type { JWTPayload } from './types.js'
 
+/** Options of createJWTSigner: signJWT's options plus the key, resolved once. */
 export interface CreateJWTSignerOptions extends SignJWTOptions {
   key: KeyInput
 }
 
 const CREATE_JWT_SIGNER_OPTIONS = combineOptions(SIGN_JWT_OPTIONS, 'key')
 
+/** A signer made by createJWTSigner: call it (async) or its `.sync` form with the per-token claims. */
 export interface JWTSigner {
   /** Signs on the thread pool for asymmetric algorithms. */
   (claims: JWTPayload): Promise<string>

@@ -12,6 +12,10 @@ import {
 } from './internal/verify.js'
 import type { JWTVerifier, TokenCacheOptions, VerifyJWTOptions, VerifyJWTResult } from './types.js'
 
+/**
+ * Options of createJWTVerifier: verifyJWT's options plus the key or key set and the opt-in verified-
+ * token cache.
+ */
 export interface CreateJWTVerifierOptions extends VerifyJWTOptions {
   /** The verification key, or a resolver that picks one from the header. */
   key: KeyInput | KeyResolver<string>

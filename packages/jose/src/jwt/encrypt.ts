@@ -17,6 +17,7 @@ import { DEFAULT_MAX_JWT_LENGTH } from './internal/verify.js'
 import { resolveSignOptions, SIGN_JWT_OPTIONS, type SignJWTOptions } from './sign.js'
 import type { JWTClaimsOptions, JWTPayload } from './types.js'
 
+/** Options of encryptJWT: the registered claims signJWT sets, plus the JWE `alg` and `enc`. */
 export interface EncryptJWTOptions extends Omit<SignJWTOptions, 'header'>, JWEEncryptOptions {
   /** The key management algorithm (`alg`). Required. */
   alg: string
@@ -26,8 +27,10 @@ export interface EncryptJWTOptions extends Omit<SignJWTOptions, 'header'>, JWEEn
   header?: JWEHeaderParameters
 }
 
+/** Options of decryptJWT: the decrypt allowlists and limits plus the same claim checks as verifyJWT. */
 export interface DecryptJWTOptions extends JWTClaimsOptions, JWEDecryptOptions {}
 
+/** What decryptJWT returns: the validated claims and the JWE protected header. */
 export interface DecryptJWTResult {
   payload: JWTPayload
   protectedHeader: JWEHeaderParameters

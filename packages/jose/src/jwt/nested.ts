@@ -21,11 +21,13 @@ import { SIGN_JWT_OPTIONS, type SignJWTOptions, signJWT } from './sign.js'
 import type { JWTPayload, VerifyJWTOptions } from './types.js'
 import { verifyJWT } from './verify.js'
 
+/** The inner layer of signThenEncryptJWT: the issuer's signing key and signJWT's options. */
 export interface NestedSigningOptions extends SignJWTOptions {
   /** The signing key (the issuer's private key). */
   key: KeyInput
 }
 
+/** The outer layer of signThenEncryptJWT: the recipient's key, `alg` and `enc`. */
 export interface NestedEncryptionOptions extends JWEEncryptOptions {
   /** The recipient's key (its public key for RSA-OAEP and ECDH-ES). */
   key: KeyInput
@@ -36,10 +38,15 @@ export interface NestedEncryptionOptions extends JWEEncryptOptions {
   header?: JWEHeaderParameters
 }
 
+/**
+ * The outer layer of decryptThenVerifyJWT: the recipient's private key (or a resolver) and the decrypt
+ * allowlists.
+ */
 export interface NestedDecryptionOptions extends JWEDecryptOptions {
   key: KeyInput | JWEKeyResolver<string>
 }
 
+/** The inner layer of decryptThenVerifyJWT: the issuer's key (or key set) and verifyJWT's options. */
 export interface NestedVerificationOptions extends VerifyJWTOptions {
   key: KeyInput | KeyResolver<string>
 }
@@ -49,6 +56,10 @@ const ENCRYPTION_OPTIONS = combineOptions('key', 'alg', 'enc', 'kid', 'header', 
 const DECRYPTION_OPTIONS = combineOptions('key', JWE_DECRYPT_OPTIONS)
 const VERIFICATION_OPTIONS = combineOptions('key', VERIFY_JWT_OPTIONS)
 
+/**
+ * What decryptThenVerifyJWT returns: the claims, the inner JWS header, the outer JWE header and the
+ * verifying key.
+ */
 export interface DecryptThenVerifyJWTResult {
   payload: JWTPayload
   /** The inner JWS's protected header. */

@@ -7,6 +7,10 @@ import { assertKnownOptions, declareOptions } from '../lib/options.js'
 import { assertDate, epochSeconds, toSeconds } from '../lib/time.js'
 import type { JWTPayload } from './types.js'
 
+/**
+ * Options of signJWT: the algorithm, the header members and the registered claims it sets (`iss`,
+ * `aud`, `sub`, `exp`, `iat`, `nbf`, `jti`).
+ */
 export interface SignJWTOptions {
   /** The JWS algorithm. Required. */
   alg: string

@@ -2,6 +2,7 @@ import type { JWSVerifyOptions } from '../jws/types.js'
 import type { JOSEHeaderParameters } from '../lib/header.js'
 import type { Key } from '../lib/key.js'
 
+/** A JWT claims set: the registered claims of RFC 7519 typed, anything else as JSON values. */
 export interface JWTPayload {
   iss?: string
   sub?: string
@@ -35,8 +36,13 @@ export interface JWTClaimsOptions {
   currentDate?: Date
 }
 
+/**
+ * Options of verifyJWT: the algorithm allowlist and every claim check (`issuer`, `audience`, `typ`,
+ * clock tolerance, age, required claims).
+ */
 export interface VerifyJWTOptions extends JWTClaimsOptions, Omit<JWSVerifyOptions, 'detachedPayload'> {}
 
+/** Options of the opt-in verified-token cache of createJWTVerifier (`tokenCache`). */
 export interface TokenCacheOptions {
   /** The most tokens remembered; the least recently used is dropped first. Default 1000. */
   maxEntries?: number
@@ -48,12 +54,17 @@ export interface TokenCacheOptions {
   negativeTtlMs?: number
 }
 
+/** What verifyJWT returns: the validated claims, the protected header and the key that verified. */
 export interface VerifyJWTResult {
   payload: JWTPayload
   protectedHeader: JOSEHeaderParameters
   key: Key
 }
 
+/**
+ * A verifier made by createJWTVerifier: call it (async) or, with a local key or key set, its `.sync`
+ * form.
+ */
 export interface JWTVerifier {
   /** Verifies on the thread pool for asymmetric algorithms. */
   (token: string): Promise<VerifyJWTResult>

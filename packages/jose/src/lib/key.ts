@@ -4,8 +4,11 @@ import { JOSEError } from '../errors.js'
 import { assertNotAsymmetricMaterial } from './secret-guard.js'
 import { isSmallOrderEdwardsPoint } from './small-order.js'
 
+/** Which half of a key a Key holds: a shared secret, a public key or a private key. */
 export type KeyKind = 'secret' | 'public' | 'private'
+/** The JWK `kty` of a Key. */
 export type KeyTypeName = 'RSA' | 'EC' | 'OKP' | 'oct'
+/** A JWK `key_ops` value (RFC 7517 §4.3): what a key may be used for, enforced on every use. */
 export type KeyOperation =
   | 'sign'
   | 'verify'

@@ -5,6 +5,10 @@ import { JWE_ENCRYPT_OPTIONS } from '../internal/options.js'
 import { toFlattened } from '../internal/serialize.js'
 import type { FlattenedJWE, JWEEncryptHeaders, JWEEncryptOptions, JWEHeaderParameters } from '../types.js'
 
+/**
+ * The headers and AAD of a flattened JWE: the shared protected and unprotected headers plus this one
+ * recipient's header.
+ */
 export interface FlattenedEncryptHeaders extends JWEEncryptHeaders {
   /** The per-recipient unprotected header (`header`). */
   unprotectedHeader?: JWEHeaderParameters

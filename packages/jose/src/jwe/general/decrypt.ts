@@ -12,6 +12,7 @@ import type {
   JWEKeyResolver,
 } from '../types.js'
 
+/** Options of generalDecrypt: the decrypt allowlists and limits, plus a bound on the recipients tried. */
 export interface GeneralDecryptOptions extends JWEDecryptOptions {
   /** Refuse JWEs with more recipients than this; each one may cost a key unwrap. Default 10. */
   maxRecipients?: number

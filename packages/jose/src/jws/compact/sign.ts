@@ -10,6 +10,7 @@ import {
   toPayloadBytes,
 } from '../internal/sign.js'
 
+/** Options of compactSign: the shared signing options, plus detached content (RFC 7515 Appendix F). */
 export interface CompactSignOptions extends SignOptions {
   /** Leave the payload out of the output (RFC 7515 Appendix F); the verifier supplies it. */
   detached?: boolean

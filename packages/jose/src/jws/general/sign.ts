@@ -11,6 +11,7 @@ import {
 } from '../internal/sign.js'
 import type { GeneralJWS } from '../types.js'
 
+/** One signer of generalSign: its key and the protected and unprotected header of its signature. */
 export interface GeneralSigner {
   key: KeyInput
   protectedHeader?: JOSEHeaderParameters

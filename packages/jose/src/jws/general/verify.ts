@@ -6,6 +6,7 @@ import { checkSignature, type PreparedSignature, prepareSignature } from '../int
 import { JWS_VERIFY_OPTIONS, resolveJWSOptions } from '../internal/verify-options.js'
 import type { GeneralJWS, GeneralVerifyResult, JWSVerifyOptions, KeyResolver } from '../types.js'
 
+/** Options of generalVerify: the JWS verify options plus a bound on the signatures tried. */
 export interface GeneralVerifyOptions extends JWSVerifyOptions {
   /** Refuse JWS with more signatures than this; each one may cost a verification. Default 10. */
   maxSignatures?: number
