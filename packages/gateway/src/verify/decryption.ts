@@ -8,6 +8,10 @@ import {
 import type { RefusalReason } from '../errors.js'
 import { assertKnownOptions, assertStringList } from '../lib/options.js'
 
+/**
+ * How a verifier opens encrypted access tokens (nested JWTs: a JWE around the authority's JWS) issued
+ * for its resource: the resource's private keys and the JWE algorithms it accepts.
+ */
 export interface DecryptionOptions {
   /** The resource's private keys; several during a rotation. A `kid` in the token picks among them. */
   keys: readonly KeyInput[]
