@@ -32,6 +32,8 @@ import { endpointUrl, PATHS } from './lib/paths.js'
 import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import { requestLogView } from './lib/request-log.js'
+import { databaseCounters, MemoryCounterStore } from './lockout/counter-store.js'
+import { Lockout } from './lockout/lockout.js'
 import { AuthorityObservability } from './metrics/observe-authority.js'
 import { AuthorizationCodes } from './oidc/authorization-codes.js'
 import { registerDiscovery } from './oidc/discovery.js'
@@ -239,6 +241,20 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         ),
       },
       oidc: new OidcService(codes, users, sessions, () => clock.now()),
+      lockout: new Lockout({
+        store: config.lockoutStore === 'memory' ? new MemoryCounterStore() : databaseCounters(storage),
+        policy: {
+          accountFailures: config.lockoutFailures,
+          addressFailures: config.lockoutAddressFailures,
+          firstWait: config.lockoutWait * 1000,
+          maxWait: Math.max(config.lockoutWait, config.lockoutMaxWait) * 1000,
+          resetAfter: config.lockoutResetAfter * 1000,
+          permanentAfter: config.lockoutPermanentAfter,
+        },
+        audit,
+        now: () => clock.now(),
+        ...(observability.metrics ? { onAttempt: observability.metrics.countSignIn } : {}),
+      }),
     }
     await keys.start()
     audit.start()

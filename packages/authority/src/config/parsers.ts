@@ -127,3 +127,12 @@ export function parseWebhookUrl(raw: unknown): string {
   if (url.username || url.password) throw new SettingError('must not carry credentials')
   return url.toString()
 }
+
+/** One of a fixed set of words. */
+export function parseChoice<const T extends string>(choices: readonly T[]): (raw: unknown) => T {
+  return (raw) => {
+    if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw))
+      throw new SettingError(`must be one of ${choices.join(', ')}`)
+    return raw as T
+  }
+}

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
 import { signInMessage } from '../email/sign-in-message.js'
 import { formOf } from '../lib/form-body.js'
+import { lockedPage } from '../lockout/locked-answer.js'
 import type { html } from '../pages/html.js'
 import { developmentBanner, renderPage } from '../pages/layout.js'
 import { PageError } from '../pages/page-error.js'
@@ -57,8 +58,18 @@ async function issueProof(
   email: string,
   returnTo: string,
 ): Promise<void> {
+  // A locked account or address gets no more mail: the lock is the answer, for known and unknown
+  // addresses alike, and nothing is charged or stored.
+  const lock = await ctx.lockout.check({ account: email, ip: request.ip })
+  if (lock !== undefined) {
+    requested(ctx, request, email, 'locked')
+    throw lockedPage(lock)
+  }
   const wait = ctx.signin.sendLimits.take(email, request.ip)
-  if (wait > 0) throw tooMany(wait)
+  if (wait > 0) {
+    requested(ctx, request, email, 'limited')
+    throw tooMany(wait)
+  }
   const now = ctx.clock.now()
   const proof = ctx.signin.proofs.fresh()
   await ctx.storage.saveSignInFlow({
@@ -73,7 +84,11 @@ async function issueProof(
     consumedAt: null,
     address: request.ip.slice(0, 100),
   })
-  if (!(await ctx.users.maySignIn(email))) return
+  if (!(await ctx.users.maySignIn(email))) {
+    requested(ctx, request, email, 'not_sent')
+    return
+  }
+  requested(ctx, request, email, 'sent')
   const message = signInMessage({
     to: email,
     code: proof.code,
@@ -81,7 +96,26 @@ async function issueProof(
     issuer: ctx.config.issuer,
     validMinutes: PROOF_LIFETIME_MS / 60_000,
   })
-  ctx.mailer.send(message).catch((error: unknown) => ctx.log.error({ err: error }, 'sign-in email failed'))
+  ctx.mailer.send(message).then(
+    () => ctx.audit.record('email.sent', email, { kind: 'signin', result: 'sent' }),
+    (error: unknown) => {
+      ctx.audit.record('email.sent', email, { kind: 'signin', result: 'failed' })
+      ctx.log.error({ err: error }, 'sign-in email failed')
+    },
+  )
+}
+
+/**
+ * Every request for a sign-in email, with what became of it (`sent`, `not_sent` for an address that
+ * may not sign in, `limited` by the send limits, `locked`): the email-flood rules count these.
+ */
+function requested(
+  ctx: AuthorityContext,
+  request: FastifyRequest,
+  email: string,
+  outcome: 'sent' | 'not_sent' | 'limited' | 'locked',
+): void {
+  ctx.audit.record('signin.email_requested', email, { address: request.ip, outcome })
 }
 
 async function liveFlow(
@@ -183,12 +217,17 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
     const code = normalizeCode(form.code)
     if (code === undefined)
       return retry(400, 'Type the 8 digits from the email.', (form.code ?? '').slice(0, 12))
+    const attempt = { method: 'code', account: flow.email, ip: request.ip } as const
+    const lock = await ctx.lockout.check(attempt)
+    if (lock !== undefined) throw lockedPage(lock)
     // The guess is counted (atomically, in the database) before the code is compared.
     const now = ctx.clock.now()
     const counted = await ctx.storage.countCodeAttempt(flow.id, now, MAX_CODE_ATTEMPTS)
     if (counted === undefined || !ctx.signin.proofs.codeMatches(code, counted.codeHash)) {
       const left = counted === undefined ? 0 : MAX_CODE_ATTEMPTS - counted.attempts
-      ctx.audit.record('signin.code_failed', 'signin', { email: flow.email, attempts_left: left })
+      // Only a guess that was compared counts; one refused unread (no attempts left) told nothing.
+      // The failure that starts a lock gets its usual answer; the lock refuses the next attempt.
+      if (counted !== undefined) await ctx.lockout.recordFailure(attempt, { attempts_left: left })
       return retry(
         400,
         left > 0
@@ -199,6 +238,7 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
     if (!(await ctx.storage.consumeSignInFlow(flow.id, now, { codeHash: counted.codeHash }))) {
       return retry(400, 'That code can no longer be used. Send a new code and type the new one.')
     }
+    await ctx.lockout.recordSuccess(attempt)
     return completeSignIn(request, reply, ctx, counted, ['otp'])
   })
 
@@ -209,8 +249,12 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
         'bad_request',
         'This sign-in link is incomplete. Copy the whole link from the email.',
       )
+    const addressLock = await ctx.lockout.check({ method: 'link', ip: request.ip })
+    if (addressLock !== undefined) throw lockedPage(addressLock)
     const flow = await ctx.storage.findSignInFlowByLink(ctx.signin.proofs.linkHash(token))
     if (flow === undefined || flow.consumedAt !== null || flow.expiresAt <= ctx.clock.now()) {
+      // A link that opens nothing names nobody: it counts against the address only.
+      await ctx.lockout.recordFailure({ method: 'link', ip: request.ip })
       throw new PageError(
         'bad_request',
         'This sign-in link has expired or was already used. Ask for a new one.',
@@ -237,11 +281,18 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
     if (!isLinkToken(token)) throw new PageError('bad_request', 'This sign-in link is incomplete.')
     const linkHash = ctx.signin.proofs.linkHash(token)
     const flow = await ctx.storage.findSignInFlowByLink(linkHash)
+    const attempt = { method: 'link', account: flow?.email, ip: request.ip } as const
+    const lock = await ctx.lockout.check(attempt)
+    if (lock !== undefined) throw lockedPage(lock)
+    if (flow === undefined) {
+      await ctx.lockout.recordFailure(attempt)
+    }
     // Bound to this browser: the link's flow must be the one this pre-login cookie started.
     if (flow === undefined || flow.id !== preLogin.flowId) {
       return page(reply, 403, 'Continue on your other device', otherBrowserBody())
     }
     if (!(await ctx.storage.consumeSignInFlow(flow.id, ctx.clock.now(), { linkHash }))) {
+      await ctx.lockout.recordFailure(attempt)
       throw new PageError(
         'bad_request',
         'This sign-in link has expired or was already used. Ask for a new one.',
@@ -250,6 +301,7 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
         },
       )
     }
+    await ctx.lockout.recordSuccess(attempt)
     return completeSignIn(request, reply, ctx, flow, ['email'])
   })
 }

@@ -1,4 +1,5 @@
 import { type Kysely, Migrator, sql } from 'kysely'
+import * as counters from './kysely-counters.js'
 import * as devices from './kysely-devices.js'
 import * as oidc from './kysely-oidc.js'
 import * as refresh from './kysely-refresh.js'
@@ -16,6 +17,7 @@ import type {
   ClientRecord,
   CodeIssue,
   ConsentRecord,
+  CounterValue,
   CutoffKind,
   DevicePatch,
   DeviceRecord,
@@ -230,6 +232,18 @@ export class KyselyStorage implements Storage {
     await oidc.purgeCodes(this.#db, now)
     await sessions.purgeBrowserSessions(this.#db, now)
     await signin.purgeSignInFlows(this.#db, now)
+    await counters.purgeCounters(this.#db, now)
+  }
+
+  // Expiring counters of the sign-in lockout: kysely-counters.
+  incrementCounter(key: string, ttlMs: number, now: number): Promise<CounterValue> {
+    return counters.incrementCounter(this.#db, key, ttlMs, now)
+  }
+  readCounter(key: string, now: number): Promise<CounterValue | undefined> {
+    return counters.readCounter(this.#db, key, now)
+  }
+  resetCounter(key: string): Promise<void> {
+    return counters.resetCounter(this.#db, key)
   }
 
   async appendAudit(events: readonly AuditEvent[]): Promise<void> {

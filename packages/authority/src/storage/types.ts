@@ -45,7 +45,12 @@ export interface KeyTransition {
   at: number
 }
 
-export interface Storage extends DeviceStorage, PeopleStorage, RevocationStorage, OidcStorage {
+export interface Storage
+  extends DeviceStorage,
+    PeopleStorage,
+    RevocationStorage,
+    OidcStorage,
+    CounterStorage {
   readonly dialect: 'sqlite' | 'postgres'
   migrate(): Promise<void>
   close(): Promise<void>
@@ -413,4 +418,19 @@ export interface OidcStorage {
   revokeRefreshFamiliesOf(userId: string, clientId: string, now: number, reason: string): Promise<number>
   /** Revokes every live refresh family issued under the browser session; returns how many. */
   revokeRefreshFamiliesBySession(sessionId: string, now: number, reason: string): Promise<number>
+}
+
+/** A counter's value: how many increments since it (re)started, and when it lapses (epoch ms). */
+export interface CounterValue {
+  count: number
+  expiresAt: number
+}
+
+/** Expiring counters (sign-in lockouts, lockout/): each operation is one atomic statement. */
+export interface CounterStorage {
+  /** Adds one; a missing or expired counter restarts at 1, lapsing `ttlMs` after `now`. */
+  incrementCounter(key: string, ttlMs: number, now: number): Promise<CounterValue>
+  /** The live counter, or undefined when missing or lapsed. */
+  readCounter(key: string, now: number): Promise<CounterValue | undefined>
+  resetCounter(key: string): Promise<void>
 }
