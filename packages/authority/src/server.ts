@@ -2,6 +2,8 @@ import { hkdfSync, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
+import { AdminSessions } from './admin/console/admin-session.js'
+import { registerAdminConsole } from './admin/console/console-routes.js'
 import { registerAdmin } from './admin/routes.js'
 import type { AuthorityContext } from './authority-context.js'
 import type { ClientAuthContext } from './clients/authenticate-client.js'
@@ -308,6 +310,11 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     registerRevocations(app, context)
     registerRegistration(app, context)
     registerAdmin(app, context)
+    registerAdminConsole(
+      app,
+      context,
+      new AdminSessions(derive('tessera admin console hmac'), adminToken, context.cookies),
+    )
     registerPages(app, context)
     registerOidcPages(app, context)
     // Ending a browser session revokes the refresh families issued under it (offline_access).
