@@ -5,7 +5,7 @@ import { databaseCounters, MemoryCounterStore } from '../src/lockout/counter-sto
 import { Lockout } from '../src/lockout/lockout.js'
 import type { LockoutPolicy } from '../src/lockout/policy.js'
 import { createStorage } from '../src/storage/create-storage.js'
-import { type RunningAuthority, startAuthority, tempDir } from './helpers/authority.js'
+import { ADMIN_TOKEN, type RunningAuthority, startAuthority, tempDir } from './helpers/authority.js'
 import { askForCode } from './helpers/people.js'
 import { createDatabase } from './helpers/postgres.js'
 import { type SmtpCapture, startSmtpCapture } from './helpers/smtp-capture.js'
@@ -248,6 +248,49 @@ describe('lockout of the email sign-in, over HTTP', () => {
       expect(metrics).toContain('tessera_signin_attempts_total{method="code",outcome="failure"} 29')
       expect(metrics).toContain('tessera_signin_attempts_total{method="code",outcome="success"} 1')
       expect(metrics).toContain('tessera_emails_sent_total{kind="signin",result="sent"} 3')
+    } finally {
+      await running.close()
+      dir.remove()
+    }
+  })
+
+  it('a permanent lockout (when configured) has no Retry-After and lasts until an admin clears it', async () => {
+    const dir = tempDir()
+    const clock = createManualClock()
+    const running = await startAuthority(
+      { dataDir: dir.path, smtpUrl: smtp.url, lockoutFailures: 2, lockoutPermanentAfter: 3 },
+      clock,
+    )
+    try {
+      const email = 'perm@example.com'
+      for (let i = 0; i < 3; i++) {
+        await running.authority.context.lockout.recordFailure({
+          method: 'passkey',
+          account: email,
+          ip: '192.0.2.3',
+        })
+      }
+      clock.advance(30 * 86_400_000)
+      const client = new WebClient(running.url)
+      const { sent } = await askForCode(client, email)
+      expect(sent.status).toBe(429)
+      expect(sent.headers.get('retry-after')).toBeNull()
+      expect(sent.text).toContain('Ask the operator of this service to unblock it.')
+      const clear = (body: unknown, token = ADMIN_TOKEN) =>
+        fetch(`${running.url}/admin/lockouts/clear`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      expect(
+        (await clear({ account: 'Perm@Example.com' }, 'wrong-token-0123456789abcdefghijklmn')).status,
+      ).toBe(401)
+      expect((await clear({ account: 42 })).status).toBe(400)
+      const cleared = await clear({ account: 'Perm@Example.com' })
+      expect(cleared.status).toBe(200)
+      expect(await cleared.json()).toEqual({ account: email, cleared: true })
+      expect((await askForCode(new WebClient(running.url), email)).sent.status).toBe(303)
+      await smtp.next(email)
     } finally {
       await running.close()
       dir.remove()

@@ -35,7 +35,7 @@ export interface LockoutOptions {
 type Scope = 'account' | 'address'
 
 /** Counter keys hash what they count: the table never lists the addresses people sign in with. */
-const keyOf = (kind: 'fail' | 'lock', scope: Scope, value: string) =>
+const keyOf = (kind: 'fail' | 'lock' | 'ban', scope: Scope, value: string) =>
   `${kind}:${scope}:${createHash('sha256').update(value, 'utf8').digest('base64url')}`
 
 /**
@@ -60,7 +60,10 @@ export class Lockout {
     const { store, now } = this.#options
     const at = now()
     const reads = [store.read(keyOf('lock', 'address', attempt.ip), at)]
-    if (attempt.account !== undefined) reads.push(store.read(keyOf('lock', 'account', attempt.account), at))
+    if (attempt.account !== undefined) {
+      reads.push(store.read(keyOf('lock', 'account', attempt.account), at))
+      reads.push(store.read(keyOf('ban', 'account', attempt.account), at))
+    }
     const locks = (await Promise.all(reads)).filter((lock) => lock !== undefined)
     if (locks.length === 0) return undefined
     if (attempt.method !== undefined) this.#options.onAttempt?.(attempt.method, 'locked')
@@ -94,7 +97,8 @@ export class Lockout {
       const permanent = scope === 'account' && policy.permanentAfter > 0 && failures >= policy.permanentAfter
       const wait = permanent ? PERMANENT_MS : waitFor(failures, threshold, policy)
       if (wait === 0) continue
-      const lock = await store.increment(keyOf('lock', scope, value), wait, at)
+      // A permanent lock has a row of its own: a temporary one still running cannot be lengthened.
+      const lock = await store.increment(keyOf(permanent ? 'ban' : 'lock', scope, value), wait, at)
       // Only the failure that started the lock announces it; racing ones find it already running.
       if (lock.count === 1) {
         audit.record('lockout.applied', value, {
@@ -132,5 +136,6 @@ export class Lockout {
     const { store } = this.#options
     await store.reset(keyOf('fail', 'account', account))
     await store.reset(keyOf('lock', 'account', account))
+    await store.reset(keyOf('ban', 'account', account))
   }
 }
