@@ -5,8 +5,10 @@ import { type BrowserContext, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   ADMIN_TOKEN,
+  basic,
   type RunningAuthority,
   registerClient,
+  requestToken,
   startAuthority,
   tempDir,
 } from './helpers/authority.js'
@@ -122,10 +124,25 @@ describe('the admin console in a real browser (Chromium)', { timeout: 120_000 },
     }
     expect(jwks.keys.map((key) => key.kid)).not.toContain(before)
 
+    const issued = await requestToken(running.url, client)
+    expect(issued.status).toBe(200)
+    const introspect = async () => {
+      const response = await fetch(`${running.url}/oauth/introspect`, {
+        method: 'POST',
+        headers: {
+          authorization: basic(client.client_id, client.client_secret),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ token: String(issued.body.access_token) }),
+      })
+      return ((await response.json()) as { active: boolean }).active
+    }
+    expect(await introspect()).toBe(true)
     await page.getByLabel('Revoke everything issued before now to a').selectOption('client')
     await page.getByLabel('Its id').fill(client.client_id)
     await page.getByRole('button', { name: 'Fire the kill switch' }).click()
     await page.waitForURL(`${consoleUrl()}?done=killed`)
+    expect(await introspect()).toBe(false)
     await running.authority.context.audit.flush()
     const audit = await running.authority.context.storage.listAudit(100)
     expect(audit.find((entry) => entry.event === 'kill_switch')).toMatchObject({
