@@ -1,6 +1,8 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { generateKeyPair, signJWT } from '@tessera/jose'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTokenVerifier, RefusalReporter } from '../src/index.js'
+import { createTokenVerifier, parseSettings, RefusalReporter, readRawSettings } from '../src/index.js'
 import {
   ADMIN_TOKEN,
   clientToken,
@@ -10,6 +12,8 @@ import {
   type TestClient,
   tempDir,
 } from './helpers/authority.js'
+import { startGateway } from './helpers/gateway.js'
+import { startUpstream } from './helpers/upstream.js'
 
 const AUDIENCE = 'https://api.example/orders'
 const dir = tempDir()
@@ -143,5 +147,68 @@ describe('gateway refusal reports → the authority’s gateway_verification_ske
           interval: 5,
         } as never),
     ).toThrow('"interval" is not an option of RefusalReporter; did you mean "intervalMs"?')
+  })
+
+  test('the gateway CLI settings start a reporter: refusals at the proxy reach the authority', async () => {
+    const tokenFile = join(dir.path, 'report-token')
+    writeFileSync(tokenFile, `${ADMIN_TOKEN}\n`, { mode: 0o600 })
+    const upstream = await startUpstream()
+    const argv = [
+      '--issuer',
+      authority.issuer,
+      '--audience',
+      AUDIENCE,
+      '--upstream',
+      upstream.url,
+      '--port',
+      '0',
+      '--allow-insecure-http',
+      '--log-level',
+      'silent',
+      '--report-refusals-to',
+      authority.url,
+      '--report-token-file',
+      tokenFile,
+      '--report-name',
+      'edge-cli',
+    ]
+    const settings = parseSettings(readRawSettings(argv, {}), {})
+    expect(settings.report).toEqual({
+      authority: `${authority.url}/`,
+      adminToken: ADMIN_TOKEN,
+      gateway: 'edge-cli',
+      intervalMs: 30_000,
+    })
+    expect(() => parseSettings(readRawSettings(argv.slice(0, -4), {}), {})).toThrow(
+      'report-token-file: or TESSERA_GATEWAY_REPORT_TOKEN is required with --report-refusals-to',
+    )
+    const gateway = await startGateway(settings)
+    try {
+      const { privateKey } = await generateKeyPair('ES256')
+      const now = Math.floor(Date.now() / 1000)
+      const forged = await signJWT(
+        { iss: authority.issuer, aud: AUDIENCE, iat: now, exp: now + 60 },
+        privateKey,
+        {
+          alg: 'ES256',
+          kid: 'never-published',
+        },
+      )
+      const response = await fetch(`${gateway.url}/orders`, {
+        headers: { authorization: `Bearer ${forged}` },
+      })
+      expect(response.status).toBe(401)
+    } finally {
+      // Closing sends what is pending.
+      await gateway.close()
+      await upstream.close()
+    }
+    await authority.authority.context.audit.flush()
+    const audit = await authority.authority.context.storage.listAudit(50)
+    expect(
+      audit.filter(
+        (event) => event.event === 'gateway.verification_refusals' && event.subject === 'edge-cli',
+      ),
+    ).toEqual([expect.objectContaining({ detail: JSON.stringify({ unknown_kid: 1, clock_skew: 0 }) })])
   })
 })

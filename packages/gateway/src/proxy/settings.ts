@@ -1,4 +1,5 @@
 import type { BffSettings } from '../bff/settings.js'
+import type { ReportSettings } from '../metrics/report-settings.js'
 import type { MqttSettings } from '../mqtt/settings.js'
 import type { RevocationSettings } from '../revocation/settings.js'
 import type { RouteTable } from './routes.js'
@@ -33,4 +34,6 @@ export interface GatewaySettings {
   readonly mqtt?: MqttSettings | undefined
   /** Revocation snapshot polling (issue 15); undefined: off. */
   readonly revocation?: RevocationSettings | undefined
+  /** Push unknown-kid and clock-skew refusals to the authority; undefined: off. */
+  readonly report?: ReportSettings | undefined
 }
