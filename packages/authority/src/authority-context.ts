@@ -9,6 +9,7 @@ import type { KeyManager } from './keys/key-manager.js'
 import type { AuditLog } from './lib/audit.js'
 import type { Clock } from './lib/clock.js'
 import type { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
+import type { Lockout } from './lockout/lockout.js'
 import type { OidcService } from './oidc/oidc-service.js'
 import type { RefreshTokens } from './refresh/refresh-tokens.js'
 import type { ResourceRegistry } from './resources/resource-registry.js'
@@ -43,6 +44,8 @@ export interface AuthorityContext {
   readonly cookies: CookieNames
   readonly mailer: Mailer
   readonly signin: { readonly proofs: EmailProofs; readonly sendLimits: SendLimits }
+  /** Brute-force lockout of every sign-in method (codes, links, passkeys), per account and address. */
+  readonly lockout: Lockout
   /** OpenID Connect for apps: authorization codes and the user facts grants need. */
   readonly oidc: OidcService
   /** Encrypted tokens (issue 18): recipients' keys and the resources registered for them. */

@@ -2,6 +2,8 @@ import { hkdfSync, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
+import { AdminSessions } from './admin/console/admin-session.js'
+import { registerAdminConsole } from './admin/console/console-routes.js'
 import { registerAdmin } from './admin/routes.js'
 import type { AuthorityContext } from './authority-context.js'
 import type { ClientAuthContext } from './clients/authenticate-client.js'
@@ -34,6 +36,8 @@ import { endpointUrl, PATHS } from './lib/paths.js'
 import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
 import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import { requestLogView } from './lib/request-log.js'
+import { databaseCounters, MemoryCounterStore } from './lockout/counter-store.js'
+import { Lockout } from './lockout/lockout.js'
 import { AuthorityObservability } from './metrics/observe-authority.js'
 import { AuthorizationCodes } from './oidc/authorization-codes.js'
 import { registerDiscovery } from './oidc/discovery.js'
@@ -251,6 +255,20 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         recipients: new RecipientKeys({ allowInsecureHttp: config.allowHttpJwksUri }),
         resources: new ResourceRegistry(storage, clock),
       },
+      lockout: new Lockout({
+        store: config.lockoutStore === 'memory' ? new MemoryCounterStore() : databaseCounters(storage),
+        policy: {
+          accountFailures: config.lockoutFailures,
+          addressFailures: config.lockoutAddressFailures,
+          firstWait: config.lockoutWait * 1000,
+          maxWait: Math.max(config.lockoutWait, config.lockoutMaxWait) * 1000,
+          resetAfter: config.lockoutResetAfter * 1000,
+          permanentAfter: config.lockoutPermanentAfter,
+        },
+        audit,
+        now: () => clock.now(),
+        ...(observability.metrics ? { onAttempt: observability.metrics.countSignIn } : {}),
+      }),
     }
     await keys.start()
     audit.start()
@@ -305,6 +323,11 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     registerRevocations(app, context)
     registerRegistration(app, context)
     registerAdmin(app, context)
+    registerAdminConsole(
+      app,
+      context,
+      new AdminSessions(derive('tessera admin console hmac'), adminToken, context.cookies),
+    )
     registerPages(app, context)
     registerOidcPages(app, context)
     // Ending a browser session revokes the refresh families issued under it (offline_access).

@@ -123,6 +123,11 @@ describe('security events: rules, audit events, metrics and the alert webhook', 
       ['credential_stuffing', 10, 300],
       ['device_brute_force', 20, 300],
       ['device_many_addresses', 5, 600],
+      ['signin_brute_force', 1, 0],
+      ['email_flood_address', 10, 900],
+      ['email_flood_global', 200, 300],
+      ['passkey_counter_regression', 1, 0],
+      ['gateway_verification_skew', 20, 300],
     ])
     expect(events).toEqual([])
   })

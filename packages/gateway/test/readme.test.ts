@@ -31,6 +31,7 @@ describe('README and code agree', () => {
       'MemorySessionStore',
       'REFUSALS',
       'REFUSAL_REASONS',
+      'RefusalReporter',
       'RevocationError',
       'RevocationPoller',
       'RevocationState',

@@ -8,13 +8,14 @@ import { PATHS } from '../lib/paths.js'
 import { registerKillSwitch } from '../refresh/refresh-endpoints.js'
 import { registerResourceAdmin } from '../resources/admin-routes.js'
 import { registerUserAdmin } from '../users/admin-routes.js'
+import { normalizeEmail } from '../users/normalize-email.js'
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
 /**
  * The admin API, all behind the admin bearer token: keys with their states and dates, rotate now,
  * revoke a key; list and disable clients; devices and the kill switch; the resource registry; the
- * latest audit events.
+ * latest audit events; lifting a sign-in lockout.
  */
 export function registerAdmin(app: FastifyInstance, ctx: AuthorityContext): void {
   app.register(
@@ -72,6 +73,19 @@ export function registerAdmin(app: FastifyInstance, ctx: AuthorityContext): void
         }
         ctx.audit.record('client.disabled', request.params.clientId, {})
         return { client_id: request.params.clientId, disabled: true }
+      })
+
+      // Lifts a sign-in lockout (a permanent one, with lockoutPermanentAfter) and forgets its failures.
+      admin.post('/lockouts/clear', async (request) => {
+        const body = request.body as Record<string, unknown> | null
+        const account = typeof body === 'object' && body !== null ? body.account : undefined
+        if (typeof account !== 'string' || account.length === 0 || account.length > 320) {
+          throw new OAuthError('invalid_request', 'the body must be {"account": email address or user id}')
+        }
+        const key = normalizeEmail(account) ?? account
+        await ctx.lockout.clear(key)
+        ctx.audit.record('lockout.cleared', key, {})
+        return { account: key, cleared: true }
       })
 
       registerDeviceAdmin(admin, ctx)

@@ -52,6 +52,14 @@ export interface AuthorityConfig {
   readonly emailFrom: string
   readonly signinSendLimitAddress: number
   readonly signinSendLimitIp: number
+  readonly lockoutFailures: number
+  readonly lockoutAddressFailures: number
+  /** Seconds. */
+  readonly lockoutWait: number
+  readonly lockoutMaxWait: number
+  readonly lockoutResetAfter: number
+  readonly lockoutPermanentAfter: number
+  readonly lockoutStore: 'database' | 'memory'
   /** Seconds; 0 keeps the audit log forever. */
   readonly auditRetention: number
   /** Seconds. */

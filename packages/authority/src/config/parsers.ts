@@ -152,3 +152,12 @@ export function parseOriginList(raw: unknown): readonly string[] {
     return url.origin
   })
 }
+
+/** One of a fixed set of words. */
+export function parseChoice<const T extends string>(choices: readonly T[]): (raw: unknown) => T {
+  return (raw) => {
+    if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw))
+      throw new SettingError(`must be one of ${choices.join(', ')}`)
+    return raw as T
+  }
+}

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { SIGN_IN_METHODS, type SignInMethod, type SignInOutcome } from '../lockout/lockout.js'
 import { SECURITY_RULE_NAMES } from '../security-events/rules.js'
 import type { KeyRecord } from '../storage/types.js'
 import { CountTable } from './count-table.js'
@@ -24,6 +25,11 @@ const GRANT_TYPES = new Set([
 /** Audit events that are key lifecycle events (`key.created`, `key.current`, `key.rotated`, …). */
 const KEY_EVENTS = new Set(['created', 'next', 'current', 'retired', 'revoked', 'removed', 'rotated'])
 const KEY_STATES = ['next', 'current', 'retired', 'revoked'] as const
+const SIGN_IN_OUTCOMES: readonly SignInOutcome[] = ['success', 'failure', 'locked']
+/** Kinds of email the authority sends, and what became of each. */
+const EMAIL_KINDS = ['signin'] as const
+const EMAIL_RESULTS = ['sent', 'failed'] as const
+const LOCKOUT_SCOPES = ['account', 'address'] as const
 
 /**
  * The authority's Prometheus metrics, one registry per instance (tests run several in a process).
@@ -40,6 +46,9 @@ export class AuthorityMetrics {
   readonly #keyEvents = new CountTable<[event: string]>()
   readonly #securityEvents = new CountTable<[rule: string]>()
   readonly #refresh = { rotated: 0, reuse: 0, failed: 0 }
+  readonly #signIns = new CountTable<[method: string, outcome: string]>()
+  readonly #emails = new CountTable<[kind: string, result: string]>()
+  readonly #lockouts = new CountTable<[scope: string]>()
   readonly #storageLatency: Histogram<'operation'>
 
   constructor(sources: MetricSources) {
@@ -122,6 +131,49 @@ export class AuthorityMetrics {
         })
       },
     })
+    const signIns = this.#signIns
+    new Counter({
+      name: 'tessera_signin_attempts_total',
+      help: 'Sign-in proofs presented, by method (code, link, passkey) and outcome (success, failure, locked = refused unread by a lockout)',
+      labelNames: ['method', 'outcome'],
+      registers,
+      collect() {
+        this.reset()
+        for (const method of SIGN_IN_METHODS)
+          for (const outcome of SIGN_IN_OUTCOMES) this.inc({ method, outcome }, 0)
+        signIns.forEach(([method, outcome], count) => {
+          this.inc({ method, outcome }, count)
+        })
+      },
+    })
+    const emails = this.#emails
+    new Counter({
+      name: 'tessera_emails_sent_total',
+      help: 'Emails handed to the mail server, by kind and result (sent, failed)',
+      labelNames: ['kind', 'result'],
+      registers,
+      collect() {
+        this.reset()
+        for (const kind of EMAIL_KINDS) for (const result of EMAIL_RESULTS) this.inc({ kind, result }, 0)
+        emails.forEach(([kind, result], count) => {
+          this.inc({ kind, result }, count)
+        })
+      },
+    })
+    const lockouts = this.#lockouts
+    new Counter({
+      name: 'tessera_lockouts_total',
+      help: 'Sign-in lockouts started, by what was locked (account, address)',
+      labelNames: ['scope'],
+      registers,
+      collect() {
+        this.reset()
+        for (const scope of LOCKOUT_SCOPES) this.inc({ scope }, 0)
+        lockouts.forEach(([scope], count) => {
+          this.inc({ scope }, count)
+        })
+      },
+    })
     new Gauge({
       name: 'tessera_signing_keys',
       help: 'Signing keys this instance serves, by state',
@@ -179,9 +231,24 @@ export class AuthorityMetrics {
     this.#tokens.add(typeof grantType === 'string' && GRANT_TYPES.has(grantType) ? grantType : 'other')
   }
 
-  /** Audit events that are also metrics: refresh outcomes and key lifecycle events. */
-  observeAudit(event: string): void {
-    if (event === 'refresh_token.rotated') this.#refresh.rotated++
+  /** One sign-in proof and its outcome (the lockout's `onAttempt`). */
+  readonly countSignIn = (method: SignInMethod, outcome: SignInOutcome): void => {
+    if ((SIGN_IN_METHODS as readonly string[]).includes(method) && SIGN_IN_OUTCOMES.includes(outcome))
+      this.#signIns.add(method, outcome)
+  }
+
+  /** Audit events that are also metrics: refresh outcomes, key lifecycle, emails, lockouts. */
+  observeAudit(event: string, detail: Readonly<Record<string, unknown>> = {}): void {
+    if (event === 'email.sent') {
+      const kind = (EMAIL_KINDS as readonly unknown[]).includes(detail.kind) ? String(detail.kind) : 'other'
+      const result = (EMAIL_RESULTS as readonly unknown[]).includes(detail.result)
+        ? String(detail.result)
+        : 'failed'
+      this.#emails.add(kind, result)
+    } else if (event === 'lockout.applied') {
+      if ((LOCKOUT_SCOPES as readonly unknown[]).includes(detail.scope))
+        this.#lockouts.add(String(detail.scope))
+    } else if (event === 'refresh_token.rotated') this.#refresh.rotated++
     else if (event === 'refresh_token_reuse') this.#refresh.reuse++
     else if (event === 'refresh_token.failed') this.#refresh.failed++
     else if (event.startsWith('security.')) {

@@ -54,8 +54,8 @@ export class AuthorityObservability {
     const { metrics } = this
     if (!metrics) return
     registerRequestMetrics(parts.app, metrics, parts.tokenPath)
-    parts.audit.observe((event) => {
-      metrics.observeAudit(event)
+    parts.audit.observe((event, _subject, detail) => {
+      metrics.observeAudit(event, detail)
     })
     if (this.#config.metricsPort === undefined) registerMetricsRoute(parts.app, metrics, parts.adminToken)
     else {

@@ -49,4 +49,9 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dt { color: var(--muted); }
 dd { margin: 0; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .92em; }
+select { font: inherit; padding: .5rem .6rem; border: 1px solid var(--muted); border-radius: .4rem;
+  background: var(--bg); color: var(--fg); justify-self: start; }
+main:has(.console) { max-width: 72rem; }
+.console td code { word-break: break-all; }
+.console time { white-space: nowrap; }
 `

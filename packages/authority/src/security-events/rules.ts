@@ -25,6 +25,31 @@ export const SECURITY_RULES = {
     threshold: 5,
     windowMs: 10 * 60_000,
   },
+  signin_brute_force: {
+    doc: 'A sign-in lockout started: an account reached the lockout failures (TESSERA_LOCKOUT_FAILURES, default 10) or an address TESSERA_LOCKOUT_ADDRESS_FAILURES (default 30), by code, link or passkey',
+    threshold: 1,
+    windowMs: 0,
+  },
+  email_flood_address: {
+    doc: 'At least 10 sign-in emails asked for one address within 15 minutes, whether sent or refused by the send limits',
+    threshold: 10,
+    windowMs: 15 * 60_000,
+  },
+  email_flood_global: {
+    doc: 'At least 200 sign-in emails sent within 5 minutes, all addresses together',
+    threshold: 200,
+    windowMs: 5 * 60_000,
+  },
+  passkey_counter_regression: {
+    doc: "A passkey's signature counter did not increase (a cloned authenticator); the sign-in was refused (threshold: 1 event)",
+    threshold: 1,
+    windowMs: 0,
+  },
+  gateway_verification_skew: {
+    doc: 'A gateway reported at least 20 unknown-kid or clock-skew refusals within 5 minutes (POST /admin/gateway-reports)',
+    threshold: 20,
+    windowMs: 5 * 60_000,
+  },
 } as const
 
 export type SecurityRule = keyof typeof SECURITY_RULES
@@ -33,7 +58,7 @@ export const SECURITY_RULE_NAMES = Object.keys(SECURITY_RULES) as SecurityRule[]
 
 export interface SecurityEvent {
   rule: SecurityRule
-  /** What the rule fired for: an address or a device id. */
+  /** What the rule fired for: an address, a device id, an account, a user id or a gateway name. */
   subject: string
   /** Epoch milliseconds. */
   at: number

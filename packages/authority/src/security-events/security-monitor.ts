@@ -1,8 +1,10 @@
 import type { AuditLog } from '../lib/audit.js'
 import type { Clock } from '../lib/clock.js'
 import type { AlertWebhook } from './alert-webhook.js'
+import { PASSKEY_COUNTER_REGRESSION } from './passkey-events.js'
 import { SECURITY_RULES, type SecurityEvent, type SecurityRule } from './rules.js'
 import { SlidingWindow } from './sliding-window.js'
+import { WindowedSum } from './windowed-sum.js'
 
 /** Audit events that are failed device logins or refreshes; their detail carries the address. */
 const FAILURES = new Set(['device.login_failed', 'refresh_token.failed'])
@@ -20,6 +22,9 @@ export class SecurityMonitor {
   readonly #devicesPerAddress = new SlidingWindow(SECURITY_RULES.credential_stuffing.windowMs)
   readonly #failuresPerDevice = new SlidingWindow(SECURITY_RULES.device_brute_force.windowMs)
   readonly #addressesPerDevice = new SlidingWindow(SECURITY_RULES.device_many_addresses.windowMs)
+  readonly #requestsPerEmail = new SlidingWindow(SECURITY_RULES.email_flood_address.windowMs)
+  readonly #emailsSent = new SlidingWindow(SECURITY_RULES.email_flood_global.windowMs)
+  readonly #gatewayRefusals = new WindowedSum(SECURITY_RULES.gateway_verification_skew.windowMs)
   #sequence = 0
 
   constructor(audit: AuditLog, clock: Clock, webhook: AlertWebhook | undefined) {
@@ -38,6 +43,7 @@ export class SecurityMonitor {
       })
       return
     }
+    if (this.#observeSignIn(event, subject, detail)) return
     const address = typeof detail.address === 'string' ? detail.address : undefined
     if (USES.has(event)) {
       if (address === undefined) return
@@ -71,6 +77,57 @@ export class SecurityMonitor {
           window_s: SECURITY_RULES.device_brute_force.windowMs / 1000,
         })
       }
+    }
+  }
+
+  /** The people-facing rules: lockouts, email floods, passkeys, gateways. True when `event` was theirs. */
+  #observeSignIn(event: string, subject: string, detail: Readonly<Record<string, unknown>>): boolean {
+    const now = this.#clock.now()
+    switch (event) {
+      case 'lockout.applied':
+        this.#fire('signin_brute_force', subject, {
+          scope: detail.scope,
+          method: detail.method,
+          failures: detail.failures,
+          wait_s: detail.wait_s,
+          permanent: detail.permanent,
+        })
+        return true
+      case PASSKEY_COUNTER_REGRESSION:
+        this.#fire('passkey_counter_regression', subject, {
+          credential_id: detail.credential_id,
+          address: detail.address,
+        })
+        return true
+      case 'signin.email_requested': {
+        const rule = SECURITY_RULES.email_flood_address
+        const requests = this.#requestsPerEmail.add(subject, String(this.#sequence++), now)
+        if (requests >= rule.threshold) {
+          this.#requestsPerEmail.reset(subject)
+          this.#fire('email_flood_address', subject, { requests, window_s: rule.windowMs / 1000 })
+        }
+        if (detail.outcome === 'sent') {
+          const global = SECURITY_RULES.email_flood_global
+          const sent = this.#emailsSent.add('*', String(this.#sequence++), now)
+          if (sent >= global.threshold) {
+            this.#emailsSent.reset('*')
+            this.#fire('email_flood_global', 'signin', { sent, window_s: global.windowMs / 1000 })
+          }
+        }
+        return true
+      }
+      case 'gateway.verification_refusals': {
+        const rule = SECURITY_RULES.gateway_verification_skew
+        const amount = Number(detail.unknown_kid ?? 0) + Number(detail.clock_skew ?? 0)
+        const refusals = this.#gatewayRefusals.add(subject, amount, now)
+        if (refusals >= rule.threshold) {
+          this.#gatewayRefusals.reset(subject)
+          this.#fire('gateway_verification_skew', subject, { refusals, window_s: rule.windowMs / 1000 })
+        }
+        return true
+      }
+      default:
+        return false
     }
   }
 

@@ -3,6 +3,7 @@ import type { AuditLog } from '../lib/audit.js'
 import type { Clock } from '../lib/clock.js'
 import type { Storage } from '../storage/types.js'
 import { AlertWebhook } from './alert-webhook.js'
+import { registerGatewayReports } from './gateway-reports.js'
 import { SecurityMonitor } from './security-monitor.js'
 import { registerSecurityEvents } from './security-routes.js'
 
@@ -24,5 +25,6 @@ export function watchSecurity(parts: SecurityParts): { close(): Promise<void> } 
       : new AlertWebhook({ url: parts.webhookUrl, log: parts.app.log })
   parts.audit.observe(new SecurityMonitor(parts.audit, parts.clock, webhook).observe)
   registerSecurityEvents(parts.app, parts.storage, parts.adminToken)
+  registerGatewayReports(parts.app, parts.audit, parts.adminToken)
   return { close: () => webhook?.close() ?? Promise.resolve() }
 }

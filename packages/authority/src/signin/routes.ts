@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
-import { signInMessage } from '../email/sign-in-message.js'
 import { formOf } from '../lib/form-body.js'
+import { lockedPage } from '../lockout/locked-answer.js'
 import type { html } from '../pages/html.js'
 import { developmentBanner, renderPage } from '../pages/layout.js'
 import { PageError } from '../pages/page-error.js'
@@ -11,7 +11,8 @@ import { readSignedIn } from '../sessions/read-session.js'
 import type { SignInFlowRecord } from '../storage/types.js'
 import { normalizeEmail } from '../users/normalize-email.js'
 import { completeSignIn } from './complete-sign-in.js'
-import { isLinkToken, MAX_CODE_ATTEMPTS, normalizeCode, PROOF_LIFETIME_MS } from './email-proof.js'
+import { isLinkToken, MAX_CODE_ATTEMPTS, normalizeCode } from './email-proof.js'
+import { issueProof } from './issue-proof.js'
 import { ensurePreLogin, type PreLogin, readPreLogin } from './pre-login.js'
 import { DEFAULT_RETURN_TO, safeReturnTo } from './return-to.js'
 import { checkEmailBody, confirmLinkBody, otherBrowserBody, signInForm } from './signin-pages.js'
@@ -34,54 +35,6 @@ function preLoginPost(
   if (preLogin === undefined) throw expiredForm()
   checkCsrf(request, preLogin.csrfToken)
   return { preLogin, form }
-}
-
-function tooMany(wait: number): PageError {
-  const minutes = Math.max(1, Math.ceil(wait / 60))
-  return new PageError(
-    'too_many_requests',
-    `Too many sign-in emails were asked for. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-    { headers: { 'retry-after': String(wait) } },
-  )
-}
-
-/**
- * Issues a fresh proof for the flow (replacing any earlier one: a new code invalidates the old) and
- * sends the email when the address may sign in. Known and unknown addresses cost the same writes
- * and the same rate-limit charge; the mail goes out after the answer, so timing says nothing either.
- */
-async function issueProof(
-  request: FastifyRequest,
-  ctx: AuthorityContext,
-  preLogin: PreLogin,
-  email: string,
-  returnTo: string,
-): Promise<void> {
-  const wait = ctx.signin.sendLimits.take(email, request.ip)
-  if (wait > 0) throw tooMany(wait)
-  const now = ctx.clock.now()
-  const proof = ctx.signin.proofs.fresh()
-  await ctx.storage.saveSignInFlow({
-    id: preLogin.flowId,
-    email,
-    returnTo,
-    codeHash: proof.codeHash,
-    linkHash: proof.linkHash,
-    attempts: 0,
-    issuedAt: now,
-    expiresAt: now + PROOF_LIFETIME_MS,
-    consumedAt: null,
-    address: request.ip.slice(0, 100),
-  })
-  if (!(await ctx.users.maySignIn(email))) return
-  const message = signInMessage({
-    to: email,
-    code: proof.code,
-    link: `${ctx.config.issuer}/signin/link?token=${proof.linkToken}`,
-    issuer: ctx.config.issuer,
-    validMinutes: PROOF_LIFETIME_MS / 60_000,
-  })
-  ctx.mailer.send(message).catch((error: unknown) => ctx.log.error({ err: error }, 'sign-in email failed'))
 }
 
 async function liveFlow(
@@ -183,12 +136,17 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
     const code = normalizeCode(form.code)
     if (code === undefined)
       return retry(400, 'Type the 8 digits from the email.', (form.code ?? '').slice(0, 12))
+    const attempt = { method: 'code', account: flow.email, ip: request.ip } as const
+    const lock = await ctx.lockout.check(attempt)
+    if (lock !== undefined) throw lockedPage(lock)
     // The guess is counted (atomically, in the database) before the code is compared.
     const now = ctx.clock.now()
     const counted = await ctx.storage.countCodeAttempt(flow.id, now, MAX_CODE_ATTEMPTS)
     if (counted === undefined || !ctx.signin.proofs.codeMatches(code, counted.codeHash)) {
       const left = counted === undefined ? 0 : MAX_CODE_ATTEMPTS - counted.attempts
-      ctx.audit.record('signin.code_failed', 'signin', { email: flow.email, attempts_left: left })
+      // Only a guess that was compared counts; one refused unread (no attempts left) told nothing.
+      // The failure that starts a lock gets its usual answer; the lock refuses the next attempt.
+      if (counted !== undefined) await ctx.lockout.recordFailure(attempt, { attempts_left: left })
       return retry(
         400,
         left > 0
@@ -199,6 +157,7 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
     if (!(await ctx.storage.consumeSignInFlow(flow.id, now, { codeHash: counted.codeHash }))) {
       return retry(400, 'That code can no longer be used. Send a new code and type the new one.')
     }
+    await ctx.lockout.recordSuccess(attempt)
     return completeSignIn(request, reply, ctx, counted, ['otp'])
   })
 
@@ -209,8 +168,12 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
         'bad_request',
         'This sign-in link is incomplete. Copy the whole link from the email.',
       )
+    const addressLock = await ctx.lockout.check({ method: 'link', ip: request.ip })
+    if (addressLock !== undefined) throw lockedPage(addressLock)
     const flow = await ctx.storage.findSignInFlowByLink(ctx.signin.proofs.linkHash(token))
     if (flow === undefined || flow.consumedAt !== null || flow.expiresAt <= ctx.clock.now()) {
+      // A link that opens nothing names nobody: it counts against the address only.
+      await ctx.lockout.recordFailure({ method: 'link', ip: request.ip })
       throw new PageError(
         'bad_request',
         'This sign-in link has expired or was already used. Ask for a new one.',
@@ -237,11 +200,18 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
     if (!isLinkToken(token)) throw new PageError('bad_request', 'This sign-in link is incomplete.')
     const linkHash = ctx.signin.proofs.linkHash(token)
     const flow = await ctx.storage.findSignInFlowByLink(linkHash)
+    const attempt = { method: 'link', account: flow?.email, ip: request.ip } as const
+    const lock = await ctx.lockout.check(attempt)
+    if (lock !== undefined) throw lockedPage(lock)
+    if (flow === undefined) {
+      await ctx.lockout.recordFailure(attempt)
+    }
     // Bound to this browser: the link's flow must be the one this pre-login cookie started.
     if (flow === undefined || flow.id !== preLogin.flowId) {
       return page(reply, 403, 'Continue on your other device', otherBrowserBody())
     }
     if (!(await ctx.storage.consumeSignInFlow(flow.id, ctx.clock.now(), { linkHash }))) {
+      await ctx.lockout.recordFailure(attempt)
       throw new PageError(
         'bad_request',
         'This sign-in link has expired or was already used. Ask for a new one.',
@@ -250,6 +220,7 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
         },
       )
     }
+    await ctx.lockout.recordSuccess(attempt)
     return completeSignIn(request, reply, ctx, flow, ['email'])
   })
 }

@@ -1,4 +1,5 @@
 import { type Kysely, Migrator, sql } from 'kysely'
+import * as counters from './kysely-counters.js'
 import * as devices from './kysely-devices.js'
 import * as encryption from './kysely-encryption.js'
 import * as oidc from './kysely-oidc.js'
@@ -17,6 +18,7 @@ import type {
   ClientRecord,
   CodeIssue,
   ConsentRecord,
+  CounterValue,
   CutoffKind,
   DevicePatch,
   DeviceRecord,
@@ -234,6 +236,18 @@ export class KyselyStorage implements Storage {
     await sessions.purgeBrowserSessions(this.#db, now)
     await signin.purgeSignInFlows(this.#db, now)
     await encryption.purgeEncryptedTokens(this.#db, now)
+    await counters.purgeCounters(this.#db, now)
+  }
+
+  // Expiring counters of the sign-in lockout: kysely-counters.
+  incrementCounter(key: string, ttlMs: number, now: number): Promise<CounterValue> {
+    return counters.incrementCounter(this.#db, key, ttlMs, now)
+  }
+  readCounter(key: string, now: number): Promise<CounterValue | undefined> {
+    return counters.readCounter(this.#db, key, now)
+  }
+  resetCounter(key: string): Promise<void> {
+    return counters.resetCounter(this.#db, key)
   }
 
   async appendAudit(events: readonly AuditEvent[]): Promise<void> {

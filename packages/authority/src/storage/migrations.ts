@@ -269,6 +269,23 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
           .execute()
       },
     },
+    '0007-lockouts': {
+      async up(db: Kysely<unknown>) {
+        // Sign-in failure counters and lockouts (lockout/): one row per hashed key, updated by one
+        // upsert, so racing failures on several instances each count.
+        await db.schema
+          .createTable('lockout_counters')
+          .addColumn('key', 'varchar(100)', (c) => c.primaryKey())
+          .addColumn('count', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createIndex('lockout_counters_expires')
+          .on('lockout_counters')
+          .column('expires_at')
+          .execute()
+      },
+    },
   }
 }
 

@@ -54,7 +54,8 @@ export interface Storage
     PeopleStorage,
     RevocationStorage,
     OidcStorage,
-    EncryptionStorage {
+    EncryptionStorage,
+    CounterStorage {
   readonly dialect: 'sqlite' | 'postgres'
   migrate(): Promise<void>
   close(): Promise<void>
@@ -460,4 +461,19 @@ export interface EncryptionStorage {
   insertEncryptedToken(token: EncryptedTokenRecord): Promise<void>
   /** The record, while it has not expired at `now`. */
   findEncryptedToken(hash: string, now: number): Promise<EncryptedTokenRecord | undefined>
+}
+
+/** A counter's value: how many increments since it (re)started, and when it lapses (epoch ms). */
+export interface CounterValue {
+  count: number
+  expiresAt: number
+}
+
+/** Expiring counters (sign-in lockouts, lockout/): each operation is one atomic statement. */
+export interface CounterStorage {
+  /** Adds one; a missing or expired counter restarts at 1, lapsing `ttlMs` after `now`. */
+  incrementCounter(key: string, ttlMs: number, now: number): Promise<CounterValue>
+  /** The live counter, or undefined when missing or lapsed. */
+  readCounter(key: string, now: number): Promise<CounterValue | undefined>
+  resetCounter(key: string): Promise<void>
 }

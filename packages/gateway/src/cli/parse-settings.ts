@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { BFF_DEFAULTS, type BffSettings } from '../bff/settings.js'
 import { GatewayConfigError } from '../errors.js'
+import { parseReportSettings } from '../metrics/report-settings.js'
 import { parseMqttSettings } from '../mqtt/settings.js'
 import { parseRoutes, RouteTable } from '../proxy/routes.js'
 import type { GatewaySettings } from '../proxy/settings.js'
@@ -148,6 +149,7 @@ export function parseSettings(raw: Raw, env: NodeJS.ProcessEnv): GatewaySettings
     bff: flag(raw, 'bff') ? readBff(raw, env, allowInsecureHttp) : undefined,
     mqtt: parseMqttSettings(raw),
     revocation: parseRevocationSettings(raw, allowInsecureHttp),
+    report: parseReportSettings(raw, env, allowInsecureHttp),
     ...readDecryption(raw),
   }
 }

@@ -2,6 +2,7 @@
  * The one table of the CLI's settings: each has a flag, a TESSERA_GATEWAY_* variable (flags win),
  * a default and a line of help. The README's table and `--help` are written from it.
  */
+import { REPORT_SETTING_ROWS } from '../metrics/report-settings.js'
 import { MQTT_SETTING_ROWS } from '../mqtt/settings.js'
 import { REVOCATION_SETTING_ROWS } from '../revocation/settings.js'
 
@@ -118,6 +119,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   ),
   ...MQTT_SETTING_ROWS,
   ...REVOCATION_SETTING_ROWS,
+  ...REPORT_SETTING_ROWS,
 ]
 
 /** Not a flag: secrets never go on the command line, where `ps` shows them. */

@@ -5,8 +5,13 @@ import { registerBffRoutes } from '../bff/routes.js'
 import { createLogger, type GatewayLogger } from '../lib/log.js'
 import { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { serveMetrics } from '../metrics/metrics-server.js'
+import { RefusalReporter } from '../metrics/refusal-reporter.js'
 import { createDeviceEdge, type DeviceEdge } from '../mqtt/device-edge.js'
-import { createTokenVerifier, type TokenVerifier } from '../verify/create-token-verifier.js'
+import {
+  createTokenVerifier,
+  type TokenVerifier,
+  type VerifierEvent,
+} from '../verify/create-token-verifier.js'
 import { decryptionOf } from '../verify/decryption.js'
 import { createAuthenticateHook } from './authenticate.js'
 import {
@@ -54,6 +59,14 @@ export async function createGateway(
 ): Promise<Gateway> {
   const metrics =
     settings.metricsPort === undefined ? undefined : new GatewayMetrics({ defaultMetrics: true })
+  const reporter =
+    settings.report === undefined
+      ? undefined
+      : new RefusalReporter({
+          ...settings.report,
+          onError: (error) => log.warn({ err: (error as Error).message }, 'refusal report failed'),
+        })
+  const observers = [metrics?.observe, reporter?.observe].filter((observe) => observe !== undefined)
   const tokenVerifier = createTokenVerifier({
     issuer: settings.issuer,
     audience: settings.audience,
@@ -62,7 +75,13 @@ export async function createGateway(
     allowInsecureHttp: settings.allowInsecureHttp,
     ...(settings.jwksUri !== undefined ? { jwksUri: settings.jwksUri } : {}),
     ...(settings.typ !== undefined ? { typ: settings.typ } : {}),
-    ...(metrics ? { onEvent: metrics.observe } : {}),
+    ...(observers.length > 0
+      ? {
+          onEvent: (event: VerifierEvent) => {
+            for (const observe of observers) observe(event)
+          },
+        }
+      : {}),
     ...decryptionOf(settings),
   })
   const edge = createDeviceEdge(settings, tokenVerifier, metrics)
@@ -128,6 +147,7 @@ export async function createGateway(
         metricsServer = server
         metricsUrl = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${server.port}/metrics`
       }
+      reporter?.start()
       // Warm the keys; a failure is not fatal: requests answer 503 until the issuer is reachable.
       verifier.ready().catch((error: unknown) => {
         log.warn({ err: (error as Error).message }, 'issuer keys not available yet')
@@ -135,6 +155,7 @@ export async function createGateway(
       return { url, metricsUrl, ...(await edge.listen(log)) }
     },
     async close() {
+      await reporter?.stop()
       await edge.close()
       await metricsServer?.close()
       await app.close()

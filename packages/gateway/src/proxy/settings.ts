@@ -1,4 +1,5 @@
 import type { BffSettings } from '../bff/settings.js'
+import type { ReportSettings } from '../metrics/report-settings.js'
 import type { MqttSettings } from '../mqtt/settings.js'
 import type { RevocationSettings } from '../revocation/settings.js'
 import type { DecryptionOptions, TokenForm } from '../verify/decryption.js'
@@ -38,4 +39,6 @@ export interface GatewaySettings {
   readonly decryption?: DecryptionOptions | undefined
   /** Which token form passes (see createTokenVerifier's `tokenForm`); default from `decryption`. */
   readonly tokenForm?: TokenForm | undefined
+  /** Push unknown-kid and clock-skew refusals to the authority; undefined: off. */
+  readonly report?: ReportSettings | undefined
 }
