@@ -9,6 +9,8 @@ import type { AuditLog } from './lib/audit.js'
 import type { Clock } from './lib/clock.js'
 import type { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import type { OidcService } from './oidc/oidc-service.js'
+import type { PasskeyChallenges } from './passkeys/challenges.js'
+import type { RelyingParty } from './passkeys/relying-party.js'
 import type { RefreshTokens } from './refresh/refresh-tokens.js'
 import type { CookieNames } from './sessions/cookies.js'
 import type { BrowserSessions } from './sessions/session-store.js'
@@ -43,4 +45,6 @@ export interface AuthorityContext {
   readonly signin: { readonly proofs: EmailProofs; readonly sendLimits: SendLimits }
   /** OpenID Connect for apps: authorization codes and the user facts grants need. */
   readonly oidc: OidcService
+  /** Passkeys (issue 13): the relying party and the ceremonies' challenges. */
+  readonly passkeys: { readonly rp: RelyingParty; readonly challenges: PasskeyChallenges }
 }

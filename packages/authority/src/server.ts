@@ -40,6 +40,9 @@ import { registerOidcPages } from './oidc/routes.js'
 import { registerUserinfo } from './oidc/userinfo.js'
 import { sendErrorPage } from './pages/error-page.js'
 import { registerPages } from './pages/routes.js'
+import { registerPasskeyApi } from './passkeys/api-routes.js'
+import { PasskeyChallenges } from './passkeys/challenges.js'
+import { relyingParty } from './passkeys/relying-party.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
 import { watchSecurity } from './security-events/watch-security.js'
 import { cookieNames } from './sessions/cookies.js'
@@ -239,6 +242,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         ),
       },
       oidc: new OidcService(codes, users, sessions, () => clock.now()),
+      passkeys: { rp: relyingParty(config), challenges: new PasskeyChallenges(storage, clock) },
     }
     await keys.start()
     audit.start()
@@ -293,6 +297,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     registerRegistration(app, context)
     registerAdmin(app, context)
     registerPages(app, context)
+    registerPasskeyApi(app, context)
     registerOidcPages(app, context)
     // Ending a browser session revokes the refresh families issued under it (offline_access).
     context.sessions.onEnd(async (sessionIds) => {

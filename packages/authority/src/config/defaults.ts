@@ -6,6 +6,8 @@ import {
   parseInteger,
   parseIssuer,
   parseLogLevel,
+  parseOrigins,
+  parseRpId,
   parseSmtpUrl,
   parseString,
   parseWebhookUrl,
@@ -316,6 +318,18 @@ export const SETTINGS = {
     default: undefined,
     parse: parseWebhookUrl,
     doc: 'URL that receives each security event as a JSON POST (retried with backoff, never blocking a request)',
+  },
+  webauthnRpId: {
+    env: 'TESSERA_WEBAUTHN_RP_ID',
+    default: undefined,
+    parse: parseRpId,
+    doc: "Passkeys: the WebAuthn relying-party id (a host name); default the issuer URL's host",
+  },
+  webauthnOrigins: {
+    env: 'TESSERA_WEBAUTHN_ORIGINS',
+    default: undefined,
+    parse: parseOrigins,
+    doc: "Passkeys: the page origins allowed in WebAuthn responses, comma-separated; default the issuer URL's origin",
   },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const

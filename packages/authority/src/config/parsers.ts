@@ -127,3 +127,39 @@ export function parseWebhookUrl(raw: unknown): string {
   if (url.username || url.password) throw new SettingError('must not carry credentials')
   return url.toString()
 }
+
+/** A WebAuthn RP ID: a lower-case host name (no scheme, port or path); browsers refuse IP addresses. */
+export function parseRpId(raw: unknown): string {
+  const value = parseString(raw).toLowerCase()
+  if (
+    !/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(
+      value,
+    )
+  )
+    throw new SettingError('must be a host name such as example.com (no scheme, port or path)')
+  return value
+}
+
+/** Origins, comma-separated: each https://host[:port], or http:// for localhost only; at most 10. */
+export function parseOrigins(raw: unknown): readonly string[] {
+  const items = (Array.isArray(raw) ? raw : parseString(raw).split(','))
+    .map((item) => (typeof item === 'string' ? item.trim() : ''))
+    .filter((item) => item !== '')
+  if (items.length === 0 || items.length > 10) throw new SettingError('must list 1 to 10 origins')
+  return Object.freeze(
+    items.map((item) => {
+      let url: URL
+      try {
+        url = new URL(item)
+      } catch {
+        throw new SettingError(`"${item}" is not an origin such as https://id.example.com`)
+      }
+      const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+        throw new SettingError(`"${item}" must use https (http only for localhost)`)
+      if (url.origin !== item.replace(/\/+$/, ''))
+        throw new SettingError(`"${item}" must be an origin: no path, query or credentials`)
+      return url.origin
+    }),
+  )
+}

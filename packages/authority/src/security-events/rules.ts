@@ -10,6 +10,11 @@ export const SECURITY_RULES = {
     threshold: 1,
     windowMs: 0,
   },
+  passkey_counter_regression: {
+    doc: 'A correctly signed passkey sign-in whose signature counter did not grow: the key may have been copied (threshold: 1 event)',
+    threshold: 1,
+    windowMs: 0,
+  },
   credential_stuffing: {
     doc: 'Failed device logins or refreshes naming at least 10 different devices from one address within 5 minutes',
     threshold: 10,
@@ -33,7 +38,7 @@ export const SECURITY_RULE_NAMES = Object.keys(SECURITY_RULES) as SecurityRule[]
 
 export interface SecurityEvent {
   rule: SecurityRule
-  /** What the rule fired for: an address or a device id. */
+  /** What the rule fired for: an address, a device id or a user id. */
   subject: string
   /** Epoch milliseconds. */
   at: number

@@ -38,6 +38,14 @@ export class SecurityMonitor {
       })
       return
     }
+    if (event === 'passkey.counter_regression') {
+      this.#fire('passkey_counter_regression', subject, {
+        credential: detail.credential,
+        stored: detail.stored,
+        presented: detail.presented,
+      })
+      return
+    }
     const address = typeof detail.address === 'string' ? detail.address : undefined
     if (USES.has(event)) {
       if (address === undefined) return

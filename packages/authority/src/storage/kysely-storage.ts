@@ -1,6 +1,7 @@
 import { type Kysely, Migrator, sql } from 'kysely'
 import * as devices from './kysely-devices.js'
 import * as oidc from './kysely-oidc.js'
+import * as passkeys from './kysely-passkeys.js'
 import * as refresh from './kysely-refresh.js'
 import { listRevocations } from './kysely-revocations.js'
 import * as sessions from './kysely-sessions.js'
@@ -22,6 +23,10 @@ import type {
   KeyRecord,
   KeyState,
   KeyTransition,
+  PasskeyCeremony,
+  PasskeyChallengeRecord,
+  PasskeyRecord,
+  PasskeyUse,
   RefreshFamilyRecord,
   RefreshTokenRecord,
   RevocationLists,
@@ -230,6 +235,7 @@ export class KyselyStorage implements Storage {
     await oidc.purgeCodes(this.#db, now)
     await sessions.purgeBrowserSessions(this.#db, now)
     await signin.purgeSignInFlows(this.#db, now)
+    await passkeys.purgePasskeyChallenges(this.#db, now)
   }
 
   async appendAudit(events: readonly AuditEvent[]): Promise<void> {
@@ -402,5 +408,33 @@ export class KyselyStorage implements Storage {
   }
   revokeRefreshFamiliesBySession(sessionId: string, now: number, reason: string) {
     return refresh.revokeRefreshFamiliesBySession(this.#db, sessionId, now, reason)
+  }
+  // Passkeys and their challenges: queries in kysely-passkeys.
+  insertPasskey(passkey: PasskeyRecord) {
+    return passkeys.insertPasskey(this.#db, passkey)
+  }
+  findPasskey(id: string) {
+    return passkeys.findPasskey(this.#db, id)
+  }
+  listPasskeys(userId: string) {
+    return passkeys.listPasskeys(this.#db, userId)
+  }
+  renamePasskey(id: string, userId: string, name: string) {
+    return passkeys.renamePasskey(this.#db, id, userId, name)
+  }
+  deletePasskey(id: string, userId: string) {
+    return passkeys.deletePasskey(this.#db, id, userId)
+  }
+  revokePasskey(id: string, at: number) {
+    return passkeys.revokePasskey(this.#db, id, at)
+  }
+  recordPasskeyUse(id: string, use: PasskeyUse) {
+    return passkeys.recordPasskeyUse(this.#db, id, use)
+  }
+  insertPasskeyChallenge(challenge: PasskeyChallengeRecord) {
+    return passkeys.insertPasskeyChallenge(this.#db, challenge)
+  }
+  consumePasskeyChallenge(hash: string, ceremony: PasskeyCeremony, boundTo: string, now: number) {
+    return passkeys.consumePasskeyChallenge(this.#db, hash, ceremony, boundTo, now)
   }
 }
