@@ -120,6 +120,7 @@ describe('security events: rules, audit events, metrics and the alert webhook', 
     const { rules, events } = await securityEvents(server.url)
     expect(rules.map((rule) => [rule.rule, rule.threshold, rule.window_s])).toEqual([
       ['refresh_token_reuse', 1, 0],
+      ['passkey_counter_regression', 1, 0],
       ['credential_stuffing', 10, 300],
       ['device_brute_force', 20, 300],
       ['device_many_addresses', 5, 600],

@@ -41,6 +41,8 @@ export function coseToJwk(coseKey: Uint8Array<ArrayBuffer>): PasskeyJwk {
   } catch {
     throw unsupported('it is not a COSE key')
   }
+  // CBOR decodes anything: a number or a string is no key.
+  if (!((key as unknown) instanceof Map)) throw unsupported('it is not a COSE key')
   const alg = key.get(cose.COSEKEYS.alg)
   if (alg === undefined || JOSE_ALG[alg] === undefined) throw unsupported(`algorithm ${String(alg)}`)
   let jwk: JWK
