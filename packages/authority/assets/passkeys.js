@@ -70,7 +70,17 @@
 
     async function ceremony(useBrowserAutofill) {
       const optionsJSON = await post('/passkeys/authentication/options', { csrf_token: csrf })
-      const response = await lib.startAuthentication({ optionsJSON, useBrowserAutofill })
+      let response
+      try {
+        response = await lib.startAuthentication({ optionsJSON, useBrowserAutofill })
+      } catch (failure) {
+        // Nobody asked for the autofill request: when it ends unanswered, say nothing.
+        if (useBrowserAutofill && !isAbort(failure)) {
+          state('autofill-ended')
+          return
+        }
+        throw failure
+      }
       state('verifying')
       const done = await post('/passkeys/authentication/verify', {
         csrf_token: csrf,
