@@ -1,10 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { isoCBOR } from '@simplewebauthn/server/helpers'
 import { calculateJwkThumbprint } from '@tessera/jose'
 import * as oidc from 'openid-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../src/lib/clock.js'
 import { coseToJwk } from '../src/passkeys/cose-to-jwk.js'
+import { PASSKEY_ERRORS } from '../src/passkeys/passkey-error.js'
 import {
   ADMIN_TOKEN,
   type RunningAuthority,
@@ -743,5 +745,36 @@ describe('counters and backup flags', () => {
     const sessions = await sessionsOf(account.userId)
     expect(sessions.filter((session) => session.amr === JSON.stringify(['swk', 'user']))).toHaveLength(3)
     expect((await account.web.get('/account')).text).toContain('Synced')
+  })
+})
+
+describe('README: Passkeys', () => {
+  it('documents every refusal code with its status, and nothing else', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const section = readme.slice(
+      readme.indexOf('## Passkeys'),
+      readme.indexOf('## Devices and refresh tokens'),
+    )
+    const paragraph = section
+      .slice(section.indexOf('Every refusal is a 4xx'), section.indexOf('A refused answer'))
+      .replace(/\s+/g, ' ')
+    const documented = new Map<string, number>()
+    for (const match of paragraph.matchAll(/((?:`[a-z_]+`(?: \/ )?)+) \((\d{3})/g)) {
+      for (const code of (match[1] ?? '').matchAll(/`([a-z_]+)`/g))
+        documented.set(code[1] ?? '', Number(match[2]))
+    }
+    expect(Object.fromEntries(documented)).toEqual(PASSKEY_ERRORS)
+  })
+
+  it('deleting a user deletes their passkeys', async () => {
+    const account = await signedIn('deleted')
+    const credential = await addPasskey(account)
+    const removed = await fetch(`${running.url}/admin/users/${account.userId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
+    expect(removed.status).toBe(204)
+    expect(await storage().findPasskey(credential.id)).toBeUndefined()
+    expect((await signInWith(credential)).body).toMatchObject({ error: 'unknown_credential' })
   })
 })

@@ -19,7 +19,6 @@ export const PASSKEY_ERRORS = {
   revoked_credential: 401,
   counter_regression: 401,
   user_not_allowed: 403,
-  not_found: 404,
 } as const
 
 export type PasskeyErrorCode = keyof typeof PASSKEY_ERRORS
