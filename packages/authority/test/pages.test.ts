@@ -131,7 +131,9 @@ describe('pages over HTTP', () => {
       expect(page.headers.get('x-content-type-options')).toBe('nosniff')
       expect(page.headers.get('cache-control')).toBe('no-store')
       // Scripts only as files of our own (/assets/), never inline.
-      expect(page.text).not.toMatch(/<script(?! src="\/assets\/[a-z-]+\.js" defer><\/script>)|style=|https?:\/\/(?!127\.0\.0\.1)[a-z]/i)
+      expect(page.text).not.toMatch(
+        /<script(?! src="\/assets\/[a-z-]+\.js" defer><\/script>)|style=|https?:\/\/(?!127\.0\.0\.1)[a-z]/i,
+      )
       expect(page.text).toContain('<link rel="stylesheet" href="/assets/tessera.css">')
     }
     const css = await client.get('/assets/tessera.css')
