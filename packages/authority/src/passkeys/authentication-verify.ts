@@ -2,8 +2,8 @@ import { verifyAuthenticationResponse } from '@simplewebauthn/server'
 import { isoBase64URL, isoUint8Array } from '@simplewebauthn/server/helpers'
 import type { AuthorityContext } from '../authority-context.js'
 import type { PasskeyRecord, UserRecord } from '../storage/types.js'
-import { authenticationRpIdHash, checkCeremony } from './ceremony-checks.js'
-import { parseAuthenticationResponse } from './parse-response.js'
+import { checkCeremony } from './ceremony-checks.js'
+import { assertionRpIdHash, parseAuthenticationResponse } from './parse-response.js'
 import { PasskeyError } from './passkey-error.js'
 import { transportsOf } from './passkey-view.js'
 import { refusal } from './registration-verify.js'
@@ -50,7 +50,7 @@ export async function verifyAuthentication(
     'authentication',
     preLoginFlowId,
     response.response.clientDataJSON,
-    authenticationRpIdHash(response.response.authenticatorData),
+    assertionRpIdHash(response.response.authenticatorData),
   )
   const passkey = await ctx.storage.findPasskey(response.id)
   if (passkey === undefined) throw unknownCredential()
@@ -89,7 +89,7 @@ export async function verifyAuthentication(
         id: passkey.id,
         publicKey: isoBase64URL.toBuffer(passkey.coseKey),
         counter: 0,
-        transports: transportsOf(passkey) as never,
+        transports: transportsOf(passkey),
       },
     })
   } catch (error) {

@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { decodeAttestationObject, isoBase64URL, parseAuthenticatorData } from '@simplewebauthn/server/helpers'
 import type { PasskeyCeremony, PasskeyChallengeRecord } from '../storage/types.js'
 import type { PasskeyChallenges } from './challenges.js'
-import { type ClientData, clientDataOf, rpIdHashOf } from './parse-response.js'
+import { type ClientData, clientDataOf } from './parse-response.js'
 import { PasskeyError } from './passkey-error.js'
 import type { RelyingParty } from './relying-party.js'
 
@@ -49,18 +48,3 @@ export async function checkCeremony(
     )
   return { clientData, challenge }
 }
-
-/** The RP ID hash inside a registration's attestation object. */
-export function registrationRpIdHash(attestationObject: string): Uint8Array {
-  try {
-    const decoded = decodeAttestationObject(isoBase64URL.toBuffer(attestationObject))
-    return parseAuthenticatorData(decoded.get('authData')).rpIdHash
-  } catch {
-    throw new PasskeyError(
-      'invalid_request',
-      'The passkey answer is malformed: the attestation cannot be read.',
-    )
-  }
-}
-
-export { rpIdHashOf as authenticationRpIdHash }

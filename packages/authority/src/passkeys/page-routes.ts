@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
 import { formOf } from '../lib/form-body.js'
 import { PageError } from '../pages/page-error.js'
@@ -34,7 +34,7 @@ const PASSKEY_ID = /^[A-Za-z0-9_-]{1,1364}$/
  */
 export function registerPasskeyPages(scope: FastifyInstance, ctx: AuthorityContext): void {
   const scripts = loadScripts()
-  const script = (text: string) => async (_request: unknown, reply: import('fastify').FastifyReply) =>
+  const script = (text: string) => async (_request: FastifyRequest, reply: FastifyReply) =>
     reply
       .header('content-type', 'text/javascript; charset=utf-8')
       .header('cache-control', 'public, max-age=3600')
@@ -43,7 +43,7 @@ export function registerPasskeyPages(scope: FastifyInstance, ctx: AuthorityConte
   scope.get(WEBAUTHN_SCRIPT_PATH, script(scripts.webauthn))
   scope.get(PASSKEY_SCRIPT_PATH, script(scripts.passkeys))
 
-  const ownPasskey = async (request: import('fastify').FastifyRequest) => {
+  const ownPasskey = async (request: FastifyRequest) => {
     const form = formOf(request.body, request.headers['content-type'])
     const signedIn = await readSignedIn(request, ctx)
     if (signedIn === null) return undefined
@@ -52,9 +52,9 @@ export function registerPasskeyPages(scope: FastifyInstance, ctx: AuthorityConte
     if (id === undefined || !PASSKEY_ID.test(id)) throw new PasskeyPageError()
     return { signedIn, id, form }
   }
-  const backToAccount = (reply: import('fastify').FastifyReply) =>
+  const backToAccount = (reply: FastifyReply) =>
     reply.code(303).header('location', '/account').header('cache-control', 'no-store').send()
-  const toSignIn = (reply: import('fastify').FastifyReply) =>
+  const toSignIn = (reply: FastifyReply) =>
     reply.code(303).header('location', '/signin?return_to=/account').send()
 
   scope.post('/account/passkeys/rename', async (request, reply) => {

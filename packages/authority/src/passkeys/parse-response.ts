@@ -1,5 +1,10 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
-import { decodeClientDataJSON, isoBase64URL, parseAuthenticatorData } from '@simplewebauthn/server/helpers'
+import {
+  decodeAttestationObject,
+  decodeClientDataJSON,
+  isoBase64URL,
+  parseAuthenticatorData,
+} from '@simplewebauthn/server/helpers'
 import { PasskeyError } from './passkey-error.js'
 
 /** Credential ids are at most 1023 bytes (WebAuthn §5.1): 1364 base64url characters. */
@@ -52,12 +57,22 @@ export function clientDataOf(clientDataJSON: string): ClientData {
   return { type: data.type, challenge: base64url(data.challenge, 'challenge', 200), origin: data.origin }
 }
 
-/** The RP ID hash of the authenticator data (the library checks it too; we want our own message). */
-export function rpIdHashOf(authenticatorData: string): Uint8Array {
+/** The RP ID hash of an assertion's authenticator data (the library checks it too; we want our own message). */
+export function assertionRpIdHash(authenticatorData: string): Uint8Array {
   try {
     return parseAuthenticatorData(isoBase64URL.toBuffer(authenticatorData)).rpIdHash
   } catch {
     throw malformed('the authenticator data cannot be read')
+  }
+}
+
+/** The RP ID hash inside a registration's attestation object. */
+export function registrationRpIdHash(attestationObject: string): Uint8Array {
+  try {
+    const decoded = decodeAttestationObject(isoBase64URL.toBuffer(attestationObject))
+    return parseAuthenticatorData(decoded.get('authData')).rpIdHash
+  } catch {
+    throw malformed('the attestation cannot be read')
   }
 }
 

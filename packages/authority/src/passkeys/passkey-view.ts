@@ -1,12 +1,28 @@
+import type { AuthenticatorTransportFuture } from '@simplewebauthn/server'
 import { html, type SafeHtml } from '../pages/html.js'
 import type { PasskeyRecord } from '../storage/types.js'
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
-export function transportsOf(passkey: PasskeyRecord): string[] {
+const TRANSPORTS: ReadonlySet<string> = new Set([
+  'ble',
+  'cable',
+  'hybrid',
+  'internal',
+  'nfc',
+  'smart-card',
+  'usb',
+])
+
+/** The transports the browser reported at registration, as hints for later ceremonies; known names only. */
+export function transportsOf(passkey: PasskeyRecord): AuthenticatorTransportFuture[] {
   try {
     const parsed: unknown = JSON.parse(passkey.transports)
-    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : []
+    return Array.isArray(parsed)
+      ? parsed.filter(
+          (item): item is AuthenticatorTransportFuture => typeof item === 'string' && TRANSPORTS.has(item),
+        )
+      : []
   } catch {
     return []
   }

@@ -1,4 +1,3 @@
-import type { AuthenticatorTransportFuture } from '@simplewebauthn/server'
 import {
   generateRegistrationOptions,
   type PublicKeyCredentialCreationOptionsJSON,
@@ -34,7 +33,7 @@ export async function registrationOptions(
     attestationType: 'none',
     excludeCredentials: existing.map((passkey) => ({
       id: passkey.id,
-      transports: transportsOf(passkey) as AuthenticatorTransportFuture[],
+      transports: transportsOf(passkey),
     })),
     authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
     supportedAlgorithmIDs: [...SUPPORTED_ALGORITHMS],
