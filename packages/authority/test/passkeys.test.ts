@@ -450,6 +450,9 @@ describe('registration refusals: a 4xx with a clear message, nothing stored', ()
     expect(notJson.status).toBe(400)
     expect(JSON.parse(notJson.text).error).toBe('invalid_request')
     expect(JSON.parse(notJson.text).error_description).toMatch(/^The request could not be read: /)
+    const huge = await verify({ csrf_token: account.csrf, response: 'x'.repeat(40_000) })
+    expect(huge.status).toBe(413)
+    expect(JSON.parse(huge.text).error).toBe('invalid_request')
     expectRefusal(await verify('[1,2]'), {
       status: 400,
       error: 'invalid_request',

@@ -66,7 +66,7 @@ function asRefusal(
   if (error instanceof OAuthError) return error.status < 500 ? error : undefined
   const status = (error as FastifyError).statusCode ?? 500
   if (status >= 400 && status < 500) {
-    return new PasskeyError('invalid_request', `The request could not be read: ${error.message}`)
+    return new PasskeyError('invalid_request', `The request could not be read: ${error.message}`, status)
   }
   return undefined
 }

@@ -27,11 +27,12 @@ export class PasskeyError extends Error {
   readonly code: PasskeyErrorCode
   readonly status: number
 
-  constructor(code: PasskeyErrorCode, message: string) {
+  /** `status` only for a request the HTTP layer refused (413, 415): its own status is the truer one. */
+  constructor(code: PasskeyErrorCode, message: string, status: number = PASSKEY_ERRORS[code]) {
     super(message)
     this.name = 'PasskeyError'
     this.code = code
-    this.status = PASSKEY_ERRORS[code]
+    this.status = status
   }
 
   toJSON(): { error: PasskeyErrorCode; error_description: string } {
