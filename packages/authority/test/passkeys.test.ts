@@ -137,7 +137,7 @@ async function auditEvents(name: string) {
 }
 
 describe('COSE to JWK (RFC 9052 → RFC 7517/8037), thumbprints (RFC 7638)', () => {
-  it.each(['ES256', 'EdDSA', 'RS256'] as const)(
+  it.each(['ES256', 'ES384', 'EdDSA', 'RS256'] as const)(
     '%s: the JWK is the public key node:crypto derives',
     async (alg) => {
       const credential = device.newCredential(alg)
@@ -210,12 +210,13 @@ describe('COSE to JWK (RFC 9052 → RFC 7517/8037), thumbprints (RFC 7638)', () 
 })
 
 describe('passkeys over HTTP (software authenticator)', () => {
-  it('registers ES256, Ed25519 and RS256 passkeys; the admin API shows each as a JWK with its thumbprint', async () => {
+  it('registers ES256, Ed25519, RS256 and ES384 passkeys; the admin API shows each as a JWK with its thumbprint', async () => {
     const account = await signedIn('register')
     const credentials = [
       await addPasskey(account, 'ES256'),
       await addPasskey(account, 'EdDSA'),
       await addPasskey(account, 'RS256'),
+      await addPasskey(account, 'ES384'),
     ]
     const listed = await adminPasskeys(account.userId)
     expect(listed.map((passkey) => passkey.id)).toEqual(credentials.map((credential) => credential.id))
@@ -265,7 +266,12 @@ describe('passkeys over HTTP (software authenticator)', () => {
     expect((await storage().listPasskeys(account.userId)).map((passkey) => passkey.id)).toEqual([
       credentials[0]?.id,
       credentials[2]?.id,
+      credentials[3]?.id,
     ])
+    // ES384 signs in too (P-384, SHA-384).
+    const es384 = credentials[3]
+    if (es384 === undefined) throw new Error('no ES384 credential')
+    expect((await signInWith(es384)).answer.status).toBe(200)
   })
 
   it('signs in with a discoverable passkey: a session with amr hwk+user, and an ID token that says so', async () => {

@@ -9,10 +9,11 @@ export interface PasskeyJwk {
   readonly alg: number
 }
 
-const EC_CURVES: Readonly<Record<number, { crv: string; size: number }>> = {
-  [cose.COSECRV.P256]: { crv: 'P-256', size: 32 },
-  [cose.COSECRV.P384]: { crv: 'P-384', size: 48 },
-  [cose.COSECRV.P521]: { crv: 'P-521', size: 66 },
+/** Each curve with its coordinate size and the one algorithm that signs with it (RFC 9053 §2.1). */
+const EC_CURVES: Readonly<Record<number, { crv: string; size: number; alg: number }>> = {
+  [cose.COSECRV.P256]: { crv: 'P-256', size: 32, alg: -7 },
+  [cose.COSECRV.P384]: { crv: 'P-384', size: 48, alg: -35 },
+  [cose.COSECRV.P521]: { crv: 'P-521', size: 66, alg: -36 },
 }
 
 /** JOSE names of the COSE algorithms we accept (RFC 9053, RFC 8812). */
@@ -51,6 +52,7 @@ export function coseToJwk(coseKey: Uint8Array<ArrayBuffer>): PasskeyJwk {
     const x = key.get(cose.COSEKEYS.x)
     const y = key.get(cose.COSEKEYS.y)
     if (curve === undefined) throw unsupported('an EC2 key on an unknown curve')
+    if (curve.alg !== alg) throw unsupported(`${curve.crv} with algorithm ${alg}`)
     if (x?.length !== curve.size || y?.length !== curve.size) throw unsupported('malformed EC2 coordinates')
     jwk = { kty: 'EC', crv: curve.crv, x: b64(x), y: b64(y) }
   } else if (cose.isCOSEPublicKeyOKP(key)) {

@@ -6,7 +6,7 @@ import { isoCBOR } from '@simplewebauthn/server/helpers'
  * real CBOR (the library's own encoder), attestation `none`. Each method builds exactly what a
  * browser would send, with switches to make it wrong in one precise way.
  */
-export type SoftAlg = 'ES256' | 'EdDSA' | 'RS256'
+export type SoftAlg = 'ES256' | 'ES384' | 'EdDSA' | 'RS256'
 
 export interface SoftCredential {
   readonly id: string
@@ -35,12 +35,12 @@ const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).
 export function coseKey(alg: SoftAlg, publicKey: KeyObject): Uint8Array {
   const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>
   const bytes = (value: string | undefined) => new Uint8Array(Buffer.from(value ?? '', 'base64url'))
-  if (alg === 'ES256')
+  if (alg === 'ES256' || alg === 'ES384')
     return isoCBOR.encode(
       new Map<number, number | Uint8Array>([
         [1, 2],
-        [3, -7],
-        [-1, 1],
+        [3, alg === 'ES256' ? -7 : -35],
+        [-1, alg === 'ES256' ? 1 : 2],
         [-2, bytes(jwk.x)],
         [-3, bytes(jwk.y)],
       ]),
@@ -95,8 +95,8 @@ export class SoftwareAuthenticator {
 
   newCredential(alg: SoftAlg = 'ES256', options: { backupEligible?: boolean } = {}): SoftCredential {
     const pair =
-      alg === 'ES256'
-        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      alg === 'ES256' || alg === 'ES384'
+        ? generateKeyPairSync('ec', { namedCurve: alg === 'ES256' ? 'P-256' : 'P-384' })
         : alg === 'EdDSA'
           ? generateKeyPairSync('ed25519')
           : generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -175,7 +175,7 @@ export class SoftwareAuthenticator {
     const signature =
       credential.alg === 'EdDSA'
         ? sign(null, signed, credential.privateKey)
-        : sign('sha256', signed, credential.privateKey)
+        : sign(credential.alg === 'ES384' ? 'sha384' : 'sha256', signed, credential.privateKey)
     const handle = overrides.userHandle === undefined ? credential.userHandle : overrides.userHandle
     return {
       id: credential.id,
