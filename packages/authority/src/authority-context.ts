@@ -11,6 +11,8 @@ import type { Clock } from './lib/clock.js'
 import type { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import type { Lockout } from './lockout/lockout.js'
 import type { OidcService } from './oidc/oidc-service.js'
+import type { PasskeyChallenges } from './passkeys/challenges.js'
+import type { RelyingParty } from './passkeys/relying-party.js'
 import type { RefreshTokens } from './refresh/refresh-tokens.js'
 import type { ResourceRegistry } from './resources/resource-registry.js'
 import type { CookieNames } from './sessions/cookies.js'
@@ -50,4 +52,6 @@ export interface AuthorityContext {
   readonly oidc: OidcService
   /** Encrypted tokens (issue 18): recipients' keys and the resources registered for them. */
   readonly encryption: { readonly recipients: RecipientKeys; readonly resources: ResourceRegistry }
+  /** Passkeys (issue 13): the relying party and the ceremonies' challenges. */
+  readonly passkeys: { readonly rp: RelyingParty; readonly challenges: PasskeyChallenges }
 }

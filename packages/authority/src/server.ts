@@ -46,6 +46,9 @@ import { registerOidcPages } from './oidc/routes.js'
 import { registerUserinfo } from './oidc/userinfo.js'
 import { sendErrorPage } from './pages/error-page.js'
 import { registerPages } from './pages/routes.js'
+import { registerPasskeyApi } from './passkeys/api-routes.js'
+import { PasskeyChallenges } from './passkeys/challenges.js'
+import { relyingParty } from './passkeys/relying-party.js'
 import { RefreshTokens } from './refresh/refresh-tokens.js'
 import { ResourceRegistry } from './resources/resource-registry.js'
 import { watchSecurity } from './security-events/watch-security.js'
@@ -269,6 +272,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         now: () => clock.now(),
         ...(observability.metrics ? { onAttempt: observability.metrics.countSignIn } : {}),
       }),
+      passkeys: { rp: relyingParty(config), challenges: new PasskeyChallenges(storage, clock) },
     }
     await keys.start()
     audit.start()
@@ -329,6 +333,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       new AdminSessions(derive('tessera admin console hmac'), adminToken, context.cookies),
     )
     registerPages(app, context)
+    registerPasskeyApi(app, context)
     registerOidcPages(app, context)
     // Ending a browser session revokes the refresh families issued under it (offline_access).
     context.sessions.onEnd(async (sessionIds) => {

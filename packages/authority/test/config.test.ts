@@ -22,6 +22,33 @@ describe('loadConfig', () => {
     for (const spec of Object.values(SETTINGS)) expect(spec.doc.length).toBeGreaterThan(5)
   })
 
+  it('derives the WebAuthn RP ID and origins from the issuer, and validates them when set (issue 13)', () => {
+    expect(loadConfig({ TESSERA_ISSUER: 'https://id.example.com/' })).toMatchObject({
+      webauthnRpId: 'id.example.com',
+      webauthnOrigins: ['https://id.example.com'],
+    })
+    expect(
+      loadConfig({
+        TESSERA_ISSUER: 'https://id.example.com',
+        TESSERA_WEBAUTHN_RP_ID: 'Example.COM',
+        TESSERA_WEBAUTHN_ORIGINS: 'https://id.example.com, https://login.example.com:8443',
+      }),
+    ).toMatchObject({
+      webauthnRpId: 'example.com',
+      webauthnOrigins: ['https://id.example.com', 'https://login.example.com:8443'],
+    })
+    expect(() => loadConfig({ TESSERA_WEBAUTHN_RP_ID: 'https://example.com' })).toThrow(
+      'invalid setting "webauthnRpId" (TESSERA_WEBAUTHN_RP_ID="https://example.com"): must be a host name such as example.com (no scheme, port or path)',
+    )
+    expect(() => loadConfig({ TESSERA_WEBAUTHN_ORIGINS: 'http://example.com' })).toThrow(
+      '"http://example.com" must use https (http only for localhost)',
+    )
+    expect(() => loadConfig({ TESSERA_WEBAUTHN_ORIGINS: 'https://example.com/path' })).toThrow(
+      '"https://example.com/path" must be an origin: no path, query or credentials',
+    )
+    expect(() => loadConfig({ TESSERA_WEBAUTHN_ORIGINS: ' , ' })).toThrow('must list 1 to 10 origins')
+  })
+
   it('reads the environment, which wins over the config file', () => {
     const dir = tempDir()
     try {

@@ -191,7 +191,7 @@ describe('the corsOrigins setting', () => {
 
   it('refuses what is not an origin, naming the setting', () => {
     for (const [value, reason] of [
-      ['https://a.example/app', 'must be an origin only'],
+      ['https://a.example/app', 'must be an origin: no path'],
       ['http://a.example', 'must use https'],
       ['a.example', 'is not an origin'],
     ]) {

@@ -60,12 +60,14 @@ describe('sign-in security rules: audit event, metric and webhook', () => {
     recordPasskeyCounterRegression(running.authority.context.audit, {
       userId: 'usr_BBBBBBBBBBBBBBBBBBBBBB',
       credentialId: 'cred-1',
+      stored: 6,
+      presented: 3,
       address: '192.0.2.4',
     })
     expect(await fired('passkey_counter_regression')).toEqual([
       expect.objectContaining({
         subject: 'usr_BBBBBBBBBBBBBBBBBBBBBB',
-        detail: { credential_id: 'cred-1', address: '192.0.2.4' },
+        detail: { credential: 'cred-1', stored: 6, presented: 3, address: '192.0.2.4' },
       }),
     ])
     expect(await metric('tessera_security_events_total{rule="passkey_counter_regression"}')).toMatch(/ 1$/)

@@ -3,6 +3,7 @@ import { createStorage } from '../src/storage/create-storage.js'
 import type {
   AuthorizationCodeRecord,
   KeyRecord,
+  PasskeyRecord,
   RefreshFamilyRecord,
   RefreshTokenRecord,
   Storage,
@@ -41,6 +42,25 @@ const token = (hash: string, familyId: string, parent: RefreshTokenRecord | null
   idleExpiresAt: 500_000,
   consumedAt: null,
   consumedReason: null,
+})
+
+const passkey = (id: string, userId: string, createdAt = 1000): PasskeyRecord => ({
+  id,
+  userId,
+  name: 'Laptop',
+  publicJwk: '{"kty":"OKP","crv":"Ed25519","x":"AAAA"}',
+  thumbprint: `tp-${id.slice(0, 40)}`,
+  coseKey: 'pQEBAycgBiFYIA',
+  alg: -8,
+  signCount: 0,
+  transports: '["internal"]',
+  aaguid: '00000000-0000-0000-0000-000000000000',
+  backupEligible: false,
+  backupState: false,
+  userVerified: true,
+  createdAt,
+  lastUsedAt: null,
+  revokedAt: null,
 })
 
 /** One suite, every dialect: the Storage interface means the same thing on each. */
@@ -443,5 +463,98 @@ describe.each(dialects)('storage contract: %s', (_name, databaseUrl) => {
     await expect(storage.insertEncryptedToken(record)).rejects.toThrow()
     await storage.purgeExpired(50_001)
     expect(await storage.findEncryptedToken(record.hash, 0)).toBeUndefined()
+  })
+
+  it('stores passkeys once per credential id; renames, removes and revokes only as asked (issue 13)', async () => {
+    const long = 'A'.repeat(1364)
+    expect(await storage.insertPasskey(passkey('cred-1', 'usr_a', 1000))).toBe(true)
+    expect(await storage.insertPasskey(passkey(long, 'usr_a', 2000))).toBe(true)
+    // The same credential id for anyone else: refused, the first owner's row untouched.
+    expect(await storage.insertPasskey({ ...passkey('cred-1', 'usr_b'), name: 'Stolen' })).toBe(false)
+    expect(await storage.findPasskey('cred-1')).toEqual(passkey('cred-1', 'usr_a', 1000))
+    expect((await storage.listPasskeys('usr_a')).map((p) => p.id)).toEqual(['cred-1', long])
+    expect(await storage.listPasskeys('usr_b')).toEqual([])
+    expect(await storage.renamePasskey('cred-1', 'usr_b', 'Mine now')).toBe(false)
+    expect(await storage.renamePasskey('cred-1', 'usr_a', 'Phone')).toBe(true)
+    expect((await storage.findPasskey('cred-1'))?.name).toBe('Phone')
+    expect(await storage.deletePasskey(long, 'usr_b')).toBe(false)
+    expect(await storage.deletePasskey(long, 'usr_a')).toBe(true)
+    expect(await storage.deletePasskey(long, 'usr_a')).toBe(false)
+    expect(await storage.revokePasskey('cred-1', 5000)).toBe(true)
+    expect(await storage.revokePasskey('cred-1', 6000)).toBe(false)
+    expect((await storage.findPasskey('cred-1'))?.revokedAt).toBe(5000)
+  })
+
+  it('records a passkey use only from the counter it read, and never on a revoked passkey', async () => {
+    await storage.insertPasskey(passkey('cred-use', 'usr_c'))
+    const use = {
+      expectedCount: 0,
+      signCount: 7,
+      backupEligible: true,
+      backupState: true,
+      userVerified: true,
+      at: 9000,
+    }
+    const racing = await Promise.all([
+      storage.recordPasskeyUse('cred-use', use),
+      storage.recordPasskeyUse('cred-use', { ...use, signCount: 8 }),
+    ])
+    expect(racing.filter(Boolean)).toHaveLength(1)
+    const stored = await storage.findPasskey('cred-use')
+    expect(stored).toMatchObject({ backupEligible: true, backupState: true, lastUsedAt: 9000 })
+    expect([7, 8]).toContain(stored?.signCount)
+    const count = stored?.signCount ?? 0
+    expect(
+      await storage.recordPasskeyUse('cred-use', {
+        ...use,
+        expectedCount: count,
+        signCount: count + 1,
+        backupState: false,
+      }),
+    ).toBe(true)
+    expect((await storage.findPasskey('cred-use'))?.backupState).toBe(false)
+    await storage.revokePasskey('cred-use', 9500)
+    expect(
+      await storage.recordPasskeyUse('cred-use', { ...use, expectedCount: count + 1, signCount: count + 2 }),
+    ).toBe(false)
+  })
+
+  it('consumes a passkey challenge once, only for its ceremony and binding, and says why not', async () => {
+    const challenge = {
+      hash: 'h-1',
+      ceremony: 'authentication' as const,
+      boundTo: 'flow-1',
+      userId: null,
+      createdAt: 1000,
+      expiresAt: 2000,
+      consumedAt: null,
+    }
+    await storage.insertPasskeyChallenge(challenge)
+    await storage.insertPasskeyChallenge({ ...challenge, hash: 'h-2' })
+    expect((await storage.consumePasskeyChallenge('h-1', 'authentication', 'flow-2', 1500)).outcome).toBe(
+      'unknown',
+    )
+    expect((await storage.consumePasskeyChallenge('h-1', 'registration', 'flow-1', 1500)).outcome).toBe(
+      'unknown',
+    )
+    expect((await storage.consumePasskeyChallenge('nope', 'authentication', 'flow-1', 1500)).outcome).toBe(
+      'unknown',
+    )
+    const [first, second] = await Promise.all([
+      storage.consumePasskeyChallenge('h-1', 'authentication', 'flow-1', 1500),
+      storage.consumePasskeyChallenge('h-1', 'authentication', 'flow-1', 1500),
+    ])
+    expect([first?.outcome, second?.outcome].sort()).toEqual(['consumed', 'used'])
+    expect((await storage.consumePasskeyChallenge('h-1', 'authentication', 'flow-1', 1600)).outcome).toBe(
+      'used',
+    )
+    expect((await storage.consumePasskeyChallenge('h-2', 'authentication', 'flow-1', 2000)).outcome).toBe(
+      'expired',
+    )
+    // Kept an hour past expiry (so a late answer learns why), then purged.
+    await storage.purgeExpired(2000 + 3_600_001)
+    expect((await storage.consumePasskeyChallenge('h-2', 'authentication', 'flow-1', 2000)).outcome).toBe(
+      'unknown',
+    )
   })
 })

@@ -5,6 +5,7 @@ import { RotationConflict } from '../keys/key-manager.js'
 import { requireAdmin } from '../lib/admin-auth.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { PATHS } from '../lib/paths.js'
+import { registerPasskeyAdmin } from '../passkeys/admin-routes.js'
 import { registerKillSwitch } from '../refresh/refresh-endpoints.js'
 import { registerResourceAdmin } from '../resources/admin-routes.js'
 import { registerUserAdmin } from '../users/admin-routes.js'
@@ -92,6 +93,7 @@ export function registerAdmin(app: FastifyInstance, ctx: AuthorityContext): void
       registerKillSwitch(admin, ctx)
       registerUserAdmin(admin, ctx)
       registerResourceAdmin(admin, ctx)
+      registerPasskeyAdmin(admin, ctx)
 
       admin.get('/audit', async () => {
         await ctx.audit.flush()

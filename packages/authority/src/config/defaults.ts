@@ -7,7 +7,8 @@ import {
   parseInteger,
   parseIssuer,
   parseLogLevel,
-  parseOriginList,
+  parseOrigins,
+  parseRpId,
   parseSmtpUrl,
   parseString,
   parseWebhookUrl,
@@ -364,8 +365,20 @@ export const SETTINGS = {
   corsOrigins: {
     env: 'TESSERA_CORS_ORIGINS',
     default: [],
-    parse: parseOriginList,
+    parse: parseOrigins,
     doc: "Web origins (comma-separated) allowed to call the token, userinfo and revocation endpoints from browser JavaScript, besides the origins of public clients' redirect URIs",
+  },
+  webauthnRpId: {
+    env: 'TESSERA_WEBAUTHN_RP_ID',
+    default: undefined,
+    parse: parseRpId,
+    doc: "Passkeys: the WebAuthn relying-party id (a host name); default the issuer URL's host",
+  },
+  webauthnOrigins: {
+    env: 'TESSERA_WEBAUTHN_ORIGINS',
+    default: undefined,
+    parse: parseOrigins,
+    doc: "Passkeys: the page origins allowed in WebAuthn responses, comma-separated; default the issuer URL's origin",
   },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const

@@ -78,6 +78,9 @@ export interface AuthorityConfig {
   readonly alertWebhook: string | undefined
   /** Origins allowed cross-origin on the token, userinfo and revocation endpoints (see endpoints/cors.ts). */
   readonly corsOrigins: readonly string[]
+  /** Passkeys: the RP ID and the origins a WebAuthn response may come from (defaults: the issuer's). */
+  readonly webauthnRpId: string
+  readonly webauthnOrigins: readonly string[]
 }
 
 /** A configuration problem; start-up stops with this message, which names the setting. */
@@ -158,9 +161,12 @@ function finish(values: Record<string, unknown>): AuthorityConfig {
   const minimumRetire =
     Math.max(accessTokenLifetime, (values.idTokenLifetime as number | undefined) ?? 0) + clockTolerance
   const retirePeriod = (values.retirePeriod as number | undefined) ?? minimumRetire
+  const issuer = (values.issuer as string | undefined) ?? `http://localhost:${port}`
   const config: AuthorityConfig = {
     ...(values as unknown as AuthorityConfig),
-    issuer: (values.issuer as string | undefined) ?? `http://localhost:${port}`,
+    issuer,
+    webauthnRpId: (values.webauthnRpId as string | undefined) ?? new URL(issuer).hostname,
+    webauthnOrigins: (values.webauthnOrigins as readonly string[] | undefined) ?? [new URL(issuer).origin],
     dataDir,
     databaseUrl: (values.databaseUrl as string | undefined) ?? `sqlite:${join(dataDir, 'tessera.db')}`,
     retirePeriod,

@@ -128,29 +128,40 @@ export function parseWebhookUrl(raw: unknown): string {
   return url.toString()
 }
 
-/**
- * A comma-separated list of web origins (scheme://host[:port], as a browser sends in `Origin`):
- * https, or http for loopback only. Anything with a path, query or credentials is refused, because an
- * origin that never matches would silently leave the app locked out.
- */
-export function parseOriginList(raw: unknown): readonly string[] {
-  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined
-  if (items === undefined || items.length > 100) throw new SettingError('must be a list of up to 100 origins')
-  return items.map((item) => {
-    if (typeof item !== 'string') throw new SettingError('must be a list of origins')
-    let url: URL
-    try {
-      url = new URL(item.trim())
-    } catch {
-      throw new SettingError(`"${item.trim()}" is not an origin such as https://app.example`)
-    }
-    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
-      throw new SettingError(`"${item.trim()}" must use https (http only for localhost)`)
-    if (url.origin !== item.trim().replace(/\/$/, ''))
-      throw new SettingError(`"${item.trim()}" must be an origin only: no path, query or credentials`)
-    return url.origin
-  })
+/** A WebAuthn RP ID: a lower-case host name (no scheme, port or path); browsers refuse IP addresses. */
+export function parseRpId(raw: unknown): string {
+  const value = parseString(raw).toLowerCase()
+  if (
+    !/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(
+      value,
+    )
+  )
+    throw new SettingError('must be a host name such as example.com (no scheme, port or path)')
+  return value
+}
+
+/** Origins, comma-separated: each https://host[:port], or http:// for localhost only; at most 10. */
+export function parseOrigins(raw: unknown): readonly string[] {
+  const items = (Array.isArray(raw) ? raw : parseString(raw).split(','))
+    .map((item) => (typeof item === 'string' ? item.trim() : ''))
+    .filter((item) => item !== '')
+  if (items.length === 0 || items.length > 10) throw new SettingError('must list 1 to 10 origins')
+  return Object.freeze(
+    items.map((item) => {
+      let url: URL
+      try {
+        url = new URL(item)
+      } catch {
+        throw new SettingError(`"${item}" is not an origin such as https://id.example.com`)
+      }
+      const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+        throw new SettingError(`"${item}" must use https (http only for localhost)`)
+      if (url.origin !== item.replace(/\/+$/, ''))
+        throw new SettingError(`"${item}" must be an origin: no path, query or credentials`)
+      return url.origin
+    }),
+  )
 }
 
 /** One of a fixed set of words. */

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
 import { renderConnectedApps } from '../oidc/consents.js'
+import { PASSKEY_SCRIPTS } from '../passkeys/page-routes.js'
+import { passkeySection } from '../passkeys/passkey-view.js'
 import { deviceLabel } from '../sessions/device-label.js'
 import { readSignedIn, type SignedIn } from '../sessions/read-session.js'
 import { html, type SafeHtml } from './html.js'
@@ -54,11 +56,13 @@ ${rows}
 <button type="submit" class="secondary">Sign out everywhere</button>
 <p class="hint">Ends every session above, including this one, and the app sign-ins made through them.</p>
 </form>
+<h2>Passkeys</h2>
+${passkeySection(await ctx.storage.listPasskeys(user.id), csrf)}
 <h2>Connected apps</h2>
 ${await connectedApps(ctx, signedIn)}`
 }
 
-/** `/account`: the signed-in user's email, sessions and connected apps. */
+/** `/account`: the signed-in user's email, sessions, passkeys and connected apps. */
 export function registerAccount(scope: FastifyInstance, ctx: AuthorityContext): void {
   scope.get('/account', async (request, reply) => {
     const signedIn = await readSignedIn(request, ctx)
@@ -77,7 +81,9 @@ export function registerAccount(scope: FastifyInstance, ctx: AuthorityContext): 
         body: await accountBody(ctx, signedIn),
         signedIn: { email: signedIn.user.email, csrfToken: signedIn.session.csrfToken },
         banner: developmentBanner(ctx),
+        scripts: PASSKEY_SCRIPTS,
       }),
+      { connect: true },
     )
   })
 }

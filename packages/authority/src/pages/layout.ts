@@ -11,6 +11,8 @@ export interface PageOptions {
   readonly signedIn?: { readonly email: string; readonly csrfToken: string } | undefined
   /** A banner at the top of every page, e.g. the development-mode notice. */
   readonly banner?: SafeHtml | undefined
+  /** Our own script files (paths under /assets/), loaded deferred in order; never inline code. */
+  readonly scripts?: readonly string[] | undefined
 }
 
 /**
@@ -18,7 +20,7 @@ export interface PageOptions {
  * heading and body. Every page goes through here, so the landmarks and heading order are the same
  * everywhere and a screen reader finds the content at #main.
  */
-export function renderPage({ title, body, signedIn, banner }: PageOptions): SafeHtml {
+export function renderPage({ title, body, signedIn, banner, scripts = [] }: PageOptions): SafeHtml {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -27,7 +29,10 @@ export function renderPage({ title, body, signedIn, banner }: PageOptions): Safe
 <meta name="referrer" content="no-referrer">
 <title>${title} · Tessera</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
-</head>
+${scripts.map(
+  (src) => html`<script src="${src}" defer></script>
+`,
+)}</head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="site">

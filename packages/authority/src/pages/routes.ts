@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
 import { takeOrRefuse } from '../lib/rate-limit.js'
+import { registerPasskeyPages } from '../passkeys/page-routes.js'
 import { registerSessionRoutes } from '../sessions/routes.js'
 import { registerSignIn } from '../signin/routes.js'
 import { registerAccount } from './account.js'
@@ -13,7 +14,8 @@ import { STYLESHEET } from './stylesheet.js'
 export const PAGE_BODY_LIMIT = 8192
 
 /**
- * The pages served to people: landing, sign-in, account, sign-out, and the stylesheet. They share
+ * The pages served to people: landing, sign-in, account (with its passkeys), sign-out, and the
+ * stylesheet and scripts. They share
  * one error handler that answers with an error page (never JSON, never a 500 for bad input) and a
  * small body limit.
  */
@@ -43,5 +45,6 @@ export function registerPages(app: FastifyInstance, ctx: AuthorityContext): void
     registerSignIn(scope, ctx)
     registerSessionRoutes(scope, ctx)
     registerAccount(scope, ctx)
+    registerPasskeyPages(scope, ctx)
   })
 }

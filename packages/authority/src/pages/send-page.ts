@@ -2,15 +2,16 @@ import type { FastifyReply } from 'fastify'
 import type { SafeHtml } from './html.js'
 
 /**
- * The headers of every page. The CSP allows only our own stylesheet (and scripts, of which there are
- * none), forms that post back to us (plus `formAction` targets such as a registered redirect URI),
- * no framing and no <base>.
+ * The headers of every page. The CSP allows only our own stylesheet and script files (never inline
+ * code), fetches to our own origin only on pages whose script needs them, forms that post back to
+ * us (plus `formAction` targets such as a registered redirect URI), no framing and no <base>.
  */
-export function pageHeaders(formAction: readonly string[] = []): Record<string, string> {
+export function pageHeaders(formAction: readonly string[] = [], connect = false): Record<string, string> {
   const targets = ["'self'", ...formAction].join(' ')
+  const connectSrc = connect ? " connect-src 'self';" : ''
   return {
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': `default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action ${targets}; frame-ancestors 'none'; base-uri 'none'`,
+    'content-security-policy': `default-src 'none'; style-src 'self'; script-src 'self';${connectSrc} img-src 'self'; form-action ${targets}; frame-ancestors 'none'; base-uri 'none'`,
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
@@ -21,6 +22,8 @@ export function pageHeaders(formAction: readonly string[] = []): Record<string, 
 export interface SendPageOptions {
   /** Extra form-action sources for the CSP (origins or URLs a form on this page may post to). */
   readonly formAction?: readonly string[]
+  /** The page's script calls our own API (fetch): allow connections to our origin, and only there. */
+  readonly connect?: boolean
 }
 
 export function sendPage(
@@ -29,5 +32,8 @@ export function sendPage(
   page: SafeHtml,
   options: SendPageOptions = {},
 ): FastifyReply {
-  return reply.code(status).headers(pageHeaders(options.formAction)).send(page.text)
+  return reply
+    .code(status)
+    .headers(pageHeaders(options.formAction, options.connect ?? false))
+    .send(page.text)
 }

@@ -41,7 +41,7 @@ export const SECURITY_RULES = {
     windowMs: 5 * 60_000,
   },
   passkey_counter_regression: {
-    doc: "A passkey's signature counter did not increase (a cloned authenticator); the sign-in was refused (threshold: 1 event)",
+    doc: 'A correctly signed passkey sign-in whose signature counter did not grow: the key may have been copied, and the sign-in was refused (threshold: 1 event)',
     threshold: 1,
     windowMs: 0,
   },

@@ -95,7 +95,9 @@ export class SecurityMonitor {
         return true
       case PASSKEY_COUNTER_REGRESSION:
         this.#fire('passkey_counter_regression', subject, {
-          credential_id: detail.credential_id,
+          credential: detail.credential,
+          stored: detail.stored,
+          presented: detail.presented,
           address: detail.address,
         })
         return true

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
 import { PageError } from '../pages/page-error.js'
 import { clearCookie, readCookie, setCookie } from '../sessions/cookies.js'
-import type { SignInFlowRecord } from '../storage/types.js'
+import type { SignInFlowRecord, UserRecord } from '../storage/types.js'
 
 /**
  * The end of every successful email proof: the user (created on first sign-in when open sign-up
@@ -24,6 +24,26 @@ export async function completeSignIn(
       title: 'Sign-in not allowed',
     })
   }
+  const cookies = await startSession(request, ctx, user, amr)
+  return reply
+    .code(303)
+    .header('set-cookie', cookies)
+    .header('cache-control', 'no-store')
+    .header('location', flow.returnTo)
+    .send()
+}
+
+/**
+ * A brand-new session for a user who just proved who they are (by email or by passkey): the
+ * browser's previous session, if any, is ended, never reused; returns the Set-Cookie values (the
+ * session cookie, and the pre-login cookie cleared).
+ */
+export async function startSession(
+  request: FastifyRequest,
+  ctx: AuthorityContext,
+  user: UserRecord,
+  amr: readonly string[],
+): Promise<string[]> {
   const previous = readCookie(request.headers.cookie, ctx.cookies.session)
   if (previous !== undefined) {
     const old = await ctx.sessions.find(previous)
@@ -35,13 +55,8 @@ export async function completeSignIn(
   })
   ctx.audit.record('user.signed_in', user.id, { session: session.id, amr })
   const lifetime = Math.floor((session.expiresAt - session.createdAt) / 1000)
-  return reply
-    .code(303)
-    .header('set-cookie', [
-      setCookie(ctx.cookies, ctx.cookies.session, secret, lifetime),
-      clearCookie(ctx.cookies, ctx.cookies.signin),
-    ])
-    .header('cache-control', 'no-store')
-    .header('location', flow.returnTo)
-    .send()
+  return [
+    setCookie(ctx.cookies, ctx.cookies.session, secret, lifetime),
+    clearCookie(ctx.cookies, ctx.cookies.signin),
+  ]
 }

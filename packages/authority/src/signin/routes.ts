@@ -6,6 +6,7 @@ import type { html } from '../pages/html.js'
 import { developmentBanner, renderPage } from '../pages/layout.js'
 import { PageError } from '../pages/page-error.js'
 import { sendPage } from '../pages/send-page.js'
+import { PASSKEY_SCRIPTS } from '../passkeys/page-routes.js'
 import { checkCsrf } from '../sessions/csrf.js'
 import { readSignedIn } from '../sessions/read-session.js'
 import type { SignInFlowRecord } from '../storage/types.js'
@@ -55,15 +56,22 @@ async function liveFlow(
 export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): void {
   const page = (reply: FastifyReply, status: number, title: string, body: ReturnType<typeof html>) =>
     sendPage(reply, status, renderPage({ title, body, banner: developmentBanner(ctx) }))
+  // The email form's pages also run the passkey script (the button and the autofill).
+  const formPage = (reply: FastifyReply, status: number, body: ReturnType<typeof html>) =>
+    sendPage(
+      reply,
+      status,
+      renderPage({ title: 'Sign in', body, banner: developmentBanner(ctx), scripts: PASSKEY_SCRIPTS }),
+      { connect: true },
+    )
 
   scope.get<{ Querystring: Record<string, unknown> }>('/signin', async (request, reply) => {
     const preLogin = ensurePreLogin(request, reply, ctx)
     const signedIn = await readSignedIn(request, ctx)
     const returnTo = safeReturnTo(request.query.return_to)
-    return page(
+    return formPage(
       reply,
       200,
-      'Sign in',
       signInForm({
         csrfToken: preLogin.csrfToken,
         returnTo,
@@ -77,10 +85,9 @@ export function registerSignIn(scope: FastifyInstance, ctx: AuthorityContext): v
     const returnTo = safeReturnTo(form.return_to ?? DEFAULT_RETURN_TO)
     const email = normalizeEmail(form.email)
     if (email === undefined) {
-      return page(
+      return formPage(
         reply,
         400,
-        'Sign in',
         signInForm({
           csrfToken: preLogin.csrfToken,
           returnTo,

@@ -8,7 +8,10 @@ function errorBlock(id: string, error: FieldError | undefined): SafeHtml | strin
   return error ? html`<p class="error" id="${id}" role="alert">${error.message}</p>` : ''
 }
 
-/** The email form: one field, one button. */
+/**
+ * The email form: one field, one button; the field offers passkeys in its autofill (conditional
+ * UI), and the script reveals "Sign in with a passkey" where the browser has WebAuthn.
+ */
 export function signInForm(options: {
   csrfToken: string
   returnTo: string
@@ -20,16 +23,21 @@ export function signInForm(options: {
   return html`${signedInAs ? html`<p class="notice">You are signed in as <strong>${signedInAs}</strong>. Signing in again replaces that session in this browser.</p>` : ''}
 <p>Enter your email address. We will send you a one-time code and a sign-in link — no password needed.
 If you have no account yet, this creates one.</p>
-<form method="post" action="/signin" class="stack" novalidate>
+<form method="post" action="/signin" class="stack" id="signin-form" novalidate>
 <input type="hidden" name="csrf_token" value="${csrfToken}">
 <input type="hidden" name="return_to" value="${returnTo}">
 <label for="email">Email address</label>
 ${errorBlock('email-error', error)}
-<input type="email" id="email" name="email" autocomplete="email" inputmode="email" required
+<input type="email" id="email" name="email" autocomplete="username webauthn" inputmode="email" required
  maxlength="254" value="${email ?? ''}"${error ? html` aria-invalid="true" aria-describedby="email-error"` : html` aria-describedby="email-hint"`} autofocus>
 <p class="hint" id="email-hint">We only use it to sign you in.</p>
 <button type="submit">Email me a code</button>
-</form>`
+</form>
+<div class="stack" id="passkey-signin" hidden>
+<p>Or, if you added a passkey to your account:</p>
+<button type="button" class="secondary" id="passkey-signin-button">Sign in with a passkey</button>
+<p class="error" id="passkey-signin-error" role="alert" hidden></p>
+</div>`
 }
 
 /** "Check your email": the same for every address, known or not, so it reveals nothing. */

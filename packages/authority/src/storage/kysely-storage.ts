@@ -3,6 +3,7 @@ import * as counters from './kysely-counters.js'
 import * as devices from './kysely-devices.js'
 import * as encryption from './kysely-encryption.js'
 import * as oidc from './kysely-oidc.js'
+import * as passkeys from './kysely-passkeys.js'
 import * as refresh from './kysely-refresh.js'
 import { listRevocations } from './kysely-revocations.js'
 import * as sessions from './kysely-sessions.js'
@@ -26,6 +27,10 @@ import type {
   KeyRecord,
   KeyState,
   KeyTransition,
+  PasskeyCeremony,
+  PasskeyChallengeRecord,
+  PasskeyRecord,
+  PasskeyUse,
   RefreshFamilyRecord,
   RefreshTokenRecord,
   ResourceRecord,
@@ -237,6 +242,7 @@ export class KyselyStorage implements Storage {
     await signin.purgeSignInFlows(this.#db, now)
     await encryption.purgeEncryptedTokens(this.#db, now)
     await counters.purgeCounters(this.#db, now)
+    await passkeys.purgePasskeyChallenges(this.#db, now)
   }
 
   // Expiring counters of the sign-in lockout: kysely-counters.
@@ -440,5 +446,34 @@ export class KyselyStorage implements Storage {
   }
   findEncryptedToken(hash: string, now: number) {
     return encryption.findEncryptedToken(this.#db, hash, now)
+  }
+
+  // Passkeys and their challenges: queries in kysely-passkeys.
+  insertPasskey(passkey: PasskeyRecord) {
+    return passkeys.insertPasskey(this.#db, passkey)
+  }
+  findPasskey(id: string) {
+    return passkeys.findPasskey(this.#db, id)
+  }
+  listPasskeys(userId: string) {
+    return passkeys.listPasskeys(this.#db, userId)
+  }
+  renamePasskey(id: string, userId: string, name: string) {
+    return passkeys.renamePasskey(this.#db, id, userId, name)
+  }
+  deletePasskey(id: string, userId: string) {
+    return passkeys.deletePasskey(this.#db, id, userId)
+  }
+  revokePasskey(id: string, at: number) {
+    return passkeys.revokePasskey(this.#db, id, at)
+  }
+  recordPasskeyUse(id: string, use: PasskeyUse) {
+    return passkeys.recordPasskeyUse(this.#db, id, use)
+  }
+  insertPasskeyChallenge(challenge: PasskeyChallengeRecord) {
+    return passkeys.insertPasskeyChallenge(this.#db, challenge)
+  }
+  consumePasskeyChallenge(hash: string, ceremony: PasskeyCeremony, boundTo: string, now: number) {
+    return passkeys.consumePasskeyChallenge(this.#db, hash, ceremony, boundTo, now)
   }
 }

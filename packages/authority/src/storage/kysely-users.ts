@@ -82,6 +82,7 @@ export async function updateUser(
 export async function deleteUser(db: Kysely<Database>, id: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     await trx.deleteFrom('browser_sessions').where('user_id', '=', id).execute()
+    await trx.deleteFrom('passkeys').where('user_id', '=', id).execute()
     const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst()
     return Number(result.numDeletedRows) === 1
   })

@@ -241,6 +241,50 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
           .execute()
       },
     },
+    '0005-passkeys': {
+      async up(db: Kysely<unknown>) {
+        // Credential ids are at most 1023 bytes (WebAuthn §5.1), 1364 characters in base64url.
+        await db.schema
+          .createTable('passkeys')
+          .addColumn('id', 'varchar(1400)', (c) => c.primaryKey())
+          .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('name', 'varchar(200)', (c) => c.notNull())
+          .addColumn('public_jwk', 'text', (c) => c.notNull())
+          .addColumn('thumbprint', 'varchar(64)', (c) => c.notNull())
+          .addColumn('cose_key', 'text', (c) => c.notNull())
+          .addColumn('alg', 'integer', (c) => c.notNull())
+          .addColumn('sign_count', 'bigint', (c) => c.notNull())
+          .addColumn('transports', 'varchar(200)', (c) => c.notNull())
+          .addColumn('aaguid', 'varchar(36)', (c) => c.notNull())
+          .addColumn('backup_eligible', 'integer', (c) => c.notNull())
+          .addColumn('backup_state', 'integer', (c) => c.notNull())
+          .addColumn('user_verified', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_used_at', 'bigint')
+          .addColumn('revoked_at', 'bigint')
+          .execute()
+        await db.schema
+          .createIndex('passkeys_user')
+          .on('passkeys')
+          .columns(['user_id', 'created_at'])
+          .execute()
+        await db.schema
+          .createTable('passkey_challenges')
+          .addColumn('hash', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('ceremony', 'varchar(20)', (c) => c.notNull())
+          .addColumn('bound_to', 'varchar(64)', (c) => c.notNull())
+          .addColumn('user_id', 'varchar(64)')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('consumed_at', 'bigint')
+          .execute()
+        await db.schema
+          .createIndex('passkey_challenges_expires')
+          .on('passkey_challenges')
+          .column('expires_at')
+          .execute()
+      },
+    },
     '0006-encryption-keys': {
       async up(db: Kysely<unknown>) {
         // APIs that receive encrypted access tokens; clients keep their keys in their metadata.

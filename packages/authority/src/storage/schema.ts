@@ -128,4 +128,31 @@ export interface Database {
     updated_at: number
   }
   encrypted_tokens: { hash: string; kid: string; claims: string; expires_at: number }
+  passkeys: {
+    id: string
+    user_id: string
+    name: string
+    public_jwk: string
+    thumbprint: string
+    cose_key: string
+    alg: number
+    sign_count: number
+    transports: string
+    aaguid: string
+    backup_eligible: number
+    backup_state: number
+    user_verified: number
+    created_at: number
+    last_used_at: number | null
+    revoked_at: number | null
+  }
+  passkey_challenges: {
+    hash: string
+    ceremony: string
+    bound_to: string
+    user_id: string | null
+    created_at: number
+    expires_at: number
+    consumed_at: number | null
+  }
 }

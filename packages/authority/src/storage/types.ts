@@ -55,7 +55,8 @@ export interface Storage
     RevocationStorage,
     OidcStorage,
     EncryptionStorage,
-    CounterStorage {
+    CounterStorage,
+    PasskeyStorage {
   readonly dialect: 'sqlite' | 'postgres'
   migrate(): Promise<void>
   close(): Promise<void>
@@ -305,7 +306,7 @@ export interface PeopleStorage {
   findUserByEmail(email: string): Promise<UserRecord | undefined>
   listUsers(query: UserQuery): Promise<UserRecord[]>
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined>
-  /** Deletes the user and their browser sessions; false when there was no such user. */
+  /** Deletes the user, their browser sessions and passkeys; false when there was no such user. */
   deleteUser(id: string): Promise<boolean>
 
   insertBrowserSession(session: BrowserSessionRecord): Promise<void>
@@ -476,4 +477,90 @@ export interface CounterStorage {
   /** The live counter, or undefined when missing or lapsed. */
   readCounter(key: string, now: number): Promise<CounterValue | undefined>
   resetCounter(key: string): Promise<void>
+}
+
+/** A user's passkey (issue 13): the public key as a JWK, never the private key. Times in ms. */
+export interface PasskeyRecord {
+  /** The credential id, base64url. */
+  id: string
+  userId: string
+  name: string
+  /** The public key as a JWK (JSON text), converted from the COSE key. */
+  publicJwk: string
+  /** RFC 7638 thumbprint (SHA-256, base64url) of publicJwk. */
+  thumbprint: string
+  /** The COSE key as the authenticator sent it (base64url); the verifier checks signatures with it. */
+  coseKey: string
+  /** COSE algorithm identifier (-7 ES256, -8 EdDSA, -257 RS256, …). */
+  alg: number
+  signCount: number
+  /** JSON array of transports the browser reported. */
+  transports: string
+  aaguid: string
+  backupEligible: boolean
+  backupState: boolean
+  userVerified: boolean
+  createdAt: number
+  lastUsedAt: number | null
+  /** Set by an administrator's revoke; a revoked passkey signs nobody in and keeps its id taken. */
+  revokedAt: number | null
+}
+
+/** What one successful assertion changes on its passkey. */
+export interface PasskeyUse {
+  /** The counter the verification started from: the update applies only if it is still stored. */
+  expectedCount: number
+  signCount: number
+  backupEligible: boolean
+  backupState: boolean
+  userVerified: boolean
+  at: number
+}
+
+export type PasskeyCeremony = 'registration' | 'authentication'
+
+/** A WebAuthn challenge, stored by its hash until used or expired. */
+export interface PasskeyChallengeRecord {
+  hash: string
+  ceremony: PasskeyCeremony
+  /** The browser session (registration) or pre-login flow id (authentication) that asked. */
+  boundTo: string
+  /** Registration: the user the passkey is being added for. */
+  userId: string | null
+  createdAt: number
+  expiresAt: number
+  consumedAt: number | null
+}
+
+export type ChallengeOutcome = 'consumed' | 'expired' | 'used' | 'unknown'
+
+export interface PasskeyStorage {
+  /** False (and nothing written) when the credential id is already registered, to anyone. */
+  insertPasskey(passkey: PasskeyRecord): Promise<boolean>
+  findPasskey(id: string): Promise<PasskeyRecord | undefined>
+  /** The user's passkeys, revoked ones included, oldest first. */
+  listPasskeys(userId: string): Promise<PasskeyRecord[]>
+  /** Renames a passkey of this user; false when it is not theirs (or gone). */
+  renamePasskey(id: string, userId: string, name: string): Promise<boolean>
+  /** Deletes a passkey of this user; false when it is not theirs (or gone). */
+  deletePasskey(id: string, userId: string): Promise<boolean>
+  /** Marks a passkey revoked; false when there is none, or it was already revoked. */
+  revokePasskey(id: string, at: number): Promise<boolean>
+  /**
+   * Stores an assertion's counter, flags and time, only while the passkey is unrevoked and its
+   * counter is still `use.expectedCount`: of two racing uses of one assertion's counter, one wins.
+   */
+  recordPasskeyUse(id: string, use: PasskeyUse): Promise<boolean>
+
+  insertPasskeyChallenge(challenge: PasskeyChallengeRecord): Promise<void>
+  /**
+   * Uses the challenge once: consumed when it exists for this ceremony and binding, unused and
+   * unexpired (then it is marked used); otherwise why not, changing nothing.
+   */
+  consumePasskeyChallenge(
+    hash: string,
+    ceremony: PasskeyCeremony,
+    boundTo: string,
+    now: number,
+  ): Promise<{ outcome: ChallengeOutcome; challenge?: PasskeyChallengeRecord }>
 }

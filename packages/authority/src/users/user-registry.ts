@@ -61,6 +61,13 @@ export class UserRegistry {
     return this.#storage.updateUser(user.id, { emailVerified: true, lastLoginAt: now })
   }
 
+  /** After a passkey sign-in: the active user with this login's time; undefined otherwise. */
+  async signedInById(id: string): Promise<UserRecord | undefined> {
+    const user = await this.find(id)
+    if (user === undefined || user.status !== 'active') return undefined
+    return this.#storage.updateUser(user.id, { lastLoginAt: this.#clock.now() })
+  }
+
   list(query: UserQuery): Promise<UserRecord[]> {
     return this.#storage.listUsers(query)
   }
