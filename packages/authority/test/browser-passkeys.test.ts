@@ -196,7 +196,7 @@ describe('passkeys in a real browser (Chromium, CDP virtual authenticator)', { t
       const failures = async () => {
         await running.authority.context.audit.flush()
         return (await running.authority.context.storage.listAudit(1000)).filter(
-          (event) => event.event === 'passkey.signin_failed',
+          (event) => event.event === 'signin.failed',
         ).length
       }
       const before = await failures()

@@ -37,7 +37,16 @@ const address = (label: string) => `${label}-${++counter}@example.com`
 beforeAll(async () => {
   smtp = await startSmtpCapture()
   running = await startAuthority(
-    { dataDir: dir.path, smtpUrl: smtp.url, signinSendLimitIp: 10_000, rateLimitPerAddress: 100_000 },
+    {
+      dataDir: dir.path,
+      smtpUrl: smtp.url,
+      signinSendLimitIp: 10_000,
+      rateLimitPerAddress: 100_000,
+      // The refusal tests fail dozens of times from one address and one account; the lockout has
+      // its own test at the end.
+      lockoutFailures: 1000,
+      lockoutAddressFailures: 100_000,
+    },
     clock,
   )
   device = new SoftwareAuthenticator(running.url)
@@ -530,12 +539,12 @@ describe('sign-in refusals: a 4xx with a clear message, no session, the passkey 
   async function unchanged(run: () => Promise<{ status: number; text: string }>, expected: Refusal) {
     const before = await storage().findPasskey(credential.id)
     const sessions = (await sessionsOf(account.userId)).length
-    const failures = (await auditEvents('passkey.signin_failed')).length
+    const failures = (await auditEvents('signin.failed')).length
     expectRefusal(await run(), expected)
     expect(await storage().findPasskey(credential.id)).toEqual(before)
     expect(await sessionsOf(account.userId)).toHaveLength(sessions)
     // Every refusal went through the one failure function.
-    const recorded = await auditEvents('passkey.signin_failed')
+    const recorded = await auditEvents('signin.failed')
     expect(recorded).toHaveLength(failures + 1)
     expect(JSON.parse(recorded[0]?.detail ?? '{}')).toMatchObject({ reason: expected.error })
   }
@@ -785,5 +794,62 @@ describe('README: Passkeys', () => {
     expect(removed.status).toBe(204)
     expect(await storage().findPasskey(credential.id)).toBeUndefined()
     expect((await signInWith(credential)).body).toMatchObject({ error: 'unknown_credential' })
+  })
+})
+
+describe('the sign-in lockout counts passkey failures (lockout/)', () => {
+  const lockDir = tempDir()
+  let main: RunningAuthority
+  let mainDevice: SoftwareAuthenticator
+
+  beforeAll(async () => {
+    main = running
+    mainDevice = device
+    running = await startAuthority(
+      {
+        dataDir: lockDir.path,
+        smtpUrl: smtp.url,
+        rateLimitPerAddress: 100_000,
+        lockoutFailures: 2,
+        lockoutWait: 60,
+        lockoutAddressFailures: 100_000,
+      },
+      clock,
+    )
+    device = new SoftwareAuthenticator(running.url)
+  })
+  afterAll(async () => {
+    await running?.close()
+    running = main
+    device = mainDevice
+    lockDir.remove()
+  })
+
+  it('locks the credential owner after the failures, refuses even a right answer, then lets it in', async () => {
+    const account = await signedIn('locked-owner')
+    const credential = await addPasskey(account)
+    for (let failure = 0; failure < 2; failure++) {
+      const refused = await signInWith(credential, { origin: 'https://evil.example' })
+      expect([refused.answer.status, refused.body.error]).toEqual([400, 'origin_mismatch'])
+    }
+    const failed = await auditEvents('signin.failed')
+    expect(failed.filter((event) => JSON.parse(event.detail).method === 'passkey')).toHaveLength(2)
+    expect((await auditEvents('lockout.applied')).length).toBe(1)
+
+    const sessions = (await sessionsOf(account.userId)).length
+    const locked = await signInWith(credential)
+    expect([locked.answer.status, locked.body.error, locked.body.retry_after]).toEqual([
+      429,
+      'too_many_attempts',
+      60,
+    ])
+    expect(locked.answer.headers.get('retry-after')).toBe('60')
+    expect(await sessionsOf(account.userId)).toHaveLength(sessions)
+
+    clock.advance(61_000)
+    expect((await signInWith(credential)).answer.status).toBe(200)
+    // The good sign-in forgot the failures: one more failure does not lock again.
+    expect((await signInWith(credential, { origin: 'https://evil.example' })).answer.status).toBe(400)
+    expect((await signInWith(credential)).answer.status).toBe(200)
   })
 })

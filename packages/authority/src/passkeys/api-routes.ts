@@ -1,7 +1,9 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { takeOrRefuse } from '../lib/rate-limit.js'
+import { lockedJson } from '../lockout/locked-answer.js'
+import type { Lock } from '../lockout/lockout.js'
 import type { PageError } from '../pages/page-error.js'
 import { checkCsrf } from '../sessions/csrf.js'
 import { readSignedIn } from '../sessions/read-session.js'
@@ -46,6 +48,11 @@ function credentialIdOf(body: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined
 }
 
+function sendLocked(reply: FastifyReply, lock: Lock) {
+  const answer = lockedJson(lock)
+  return reply.code(answer.status).headers(answer.headers).send(answer.body)
+}
+
 /** The page's CSRF token and our origin, as on every form; refusals in this API's JSON shape. */
 function checkToken(request: FastifyRequest, expected: string): void {
   try {
@@ -80,18 +87,23 @@ function asRefusal(
  */
 export function registerPasskeyApi(app: FastifyInstance, ctx: AuthorityContext): void {
   app.register(async (scope) => {
-    scope.setErrorHandler((error: FastifyError | PasskeyError | OAuthError | PageError, request, reply) => {
-      const refusal = asRefusal(error)
-      if (refusal === undefined) {
-        scope.log.error({ err: error }, 'passkey request failed')
-        return reply.code(500).send({ error: 'server_error', error_description: 'internal error' })
-      }
-      // A refused sign-in, whatever refused it (even a body that is not JSON), is recorded once here.
-      if (refusal instanceof PasskeyError && request.routeOptions.url === PASSKEY_PATHS.authenticationVerify)
-        recordPasskeyFailure(ctx, request, refusal, credentialIdOf(request.body))
-      const headers = refusal instanceof OAuthError ? refusal.headers : {}
-      return reply.code(refusal.status).headers(headers).send(refusal.toJSON())
-    })
+    scope.setErrorHandler(
+      async (error: FastifyError | PasskeyError | OAuthError | PageError, request, reply) => {
+        const refusal = asRefusal(error)
+        if (refusal === undefined) {
+          scope.log.error({ err: error }, 'passkey request failed')
+          return reply.code(500).send({ error: 'server_error', error_description: 'internal error' })
+        }
+        // A refused sign-in, whatever refused it (even a body that is not JSON), is recorded once here.
+        if (
+          refusal instanceof PasskeyError &&
+          request.routeOptions.url === PASSKEY_PATHS.authenticationVerify
+        )
+          await recordPasskeyFailure(ctx, request, refusal, credentialIdOf(request.body))
+        const headers = refusal instanceof OAuthError ? refusal.headers : {}
+        return reply.code(refusal.status).headers(headers).send(refusal.toJSON())
+      },
+    )
     scope.addHook('onRequest', async (request) =>
       takeOrRefuse(
         ctx.limits.perAddress,
@@ -147,7 +159,18 @@ export function registerPasskeyApi(app: FastifyInstance, ctx: AuthorityContext):
       const body = jsonBody(request)
       const preLogin = preLoginOrRefuse(request)
       checkToken(request, preLogin.csrfToken)
+      // The lockout (lockout/): an address lock refuses before the answer is looked at; the account
+      // (the credential's owner) is known only from the answer, so its lock refuses a right one too.
+      const addressLock = await ctx.lockout.check({ method: 'passkey', ip: request.ip })
+      if (addressLock) return sendLocked(reply, addressLock)
       const result = await verifyAuthentication(ctx, preLogin.flowId, body.response)
+      const accountLock = await ctx.lockout.check({
+        method: 'passkey',
+        account: result.user.id,
+        ip: request.ip,
+      })
+      if (accountLock) return sendLocked(reply, accountLock)
+      await ctx.lockout.recordSuccess({ method: 'passkey', account: result.user.id, ip: request.ip })
       const cookies = await startSession(request, ctx, result.user, result.amr)
       ctx.audit.record('passkey.signed_in', result.user.id, {
         credential: result.passkey.id.slice(0, 64),

@@ -1,7 +1,7 @@
 import { verifyAuthenticationResponse } from '@simplewebauthn/server'
-import { recordPasskeyCounterRegression } from '../security-events/passkey-events.js'
 import { isoBase64URL, isoUint8Array } from '@simplewebauthn/server/helpers'
 import type { AuthorityContext } from '../authority-context.js'
+import { recordPasskeyCounterRegression } from '../security-events/passkey-events.js'
 import type { PasskeyRecord, UserRecord } from '../storage/types.js'
 import { checkCeremony } from './ceremony-checks.js'
 import { assertionRpIdHash, parseAuthenticationResponse } from './parse-response.js'
