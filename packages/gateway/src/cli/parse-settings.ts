@@ -21,9 +21,20 @@ export function readRawSettings(argv: readonly string[], env: NodeJS.ProcessEnv)
   } catch (error) {
     throw new GatewayConfigError('arguments', (error as Error).message)
   }
-  const raw: Raw & { help?: boolean } = { help: values.help === true }
+  return { ...resolveRawSettings(values, env), help: values.help === true }
+}
+
+/**
+ * The same resolution for flags another parser read (the `tessera gateway` command): `flags` maps
+ * each table flag name (`issuer`, `jwks-uri`, …) to what was given, undefined when absent.
+ */
+export function resolveRawSettings(
+  flags: Readonly<Record<string, string | boolean | undefined>>,
+  env: NodeJS.ProcessEnv,
+): Raw {
+  const raw: Raw = {}
   for (const setting of SETTINGS) {
-    const fromFlag = values[setting.flag]
+    const fromFlag = flags[setting.flag]
     const fromEnv = env[setting.env]
     raw[setting.key] = fromFlag ?? (fromEnv === undefined || fromEnv === '' ? setting.default : fromEnv)
   }
