@@ -1,4 +1,5 @@
-// Minimal declarations for the two untyped benchmark dependencies, covering only what run.ts uses.
+// Minimal declarations for the untyped benchmark dependency, covering only what run.ts uses
+// (autocannon's types come from @types/autocannon).
 declare module 'oidc-provider' {
   import type { Server } from 'node:http'
   export default class Provider {
@@ -6,34 +7,4 @@ declare module 'oidc-provider' {
     listen(port: number, host: string, callback: () => void): Server
     on(event: string, listener: (...args: never[]) => void): this
   }
-}
-
-declare module 'autocannon' {
-  interface Histogram {
-    average: number
-    mean: number
-    p50: number
-    p99: number
-    total: number
-  }
-  export interface Result {
-    requests: Histogram
-    latency: Histogram
-    non2xx: number
-    errors: number
-    timeouts: number
-    '2xx': number
-    duration: number
-  }
-  export interface Options {
-    url: string
-    method?: string
-    headers?: Record<string, string>
-    body?: string
-    connections?: number
-    pipelining?: number
-    duration?: number
-    workers?: number
-  }
-  export default function autocannon(options: Options): Promise<Result>
 }

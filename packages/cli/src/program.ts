@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { registerAdmin } from './commands/admin/index.js'
 import { registerCompletion } from './commands/completion/index.js'
+import { registerGateway } from './commands/gateway/index.js'
 import { registerJwe } from './commands/jwe/index.js'
 import { registerJwks } from './commands/jwks/index.js'
 import { registerJws } from './commands/jws/index.js'
@@ -24,7 +25,7 @@ never with NO_COLOR set.`
 /** The whole command tree. Settings given here (exit override, output) are inherited by every subcommand. */
 export function buildProgram(): Command {
   const program = new Command('tessera')
-    .description('Keys, tokens and key sets; run and operate the Tessera authority')
+    .description('Keys, tokens and key sets; run and operate the Tessera authority and gateway')
     .version(VERSION)
     .exitOverride()
     .showSuggestionAfterError()
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerJwe(program)
   registerJwks(program)
   registerServe(program)
+  registerGateway(program)
   registerAdmin(program)
   registerCompletion(program)
   return program

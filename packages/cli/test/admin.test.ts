@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, baseEnv, buildCli, STACK_FRAME, tessera, workDir } from './helpers/cli.js'
 import { freePort, type Served, serve } from './helpers/serve.js'
+import { signInByCode } from './helpers/sign-in.js'
 
 // `tessera serve` starts the real authority; `tessera admin` drives it over its admin API; every result
 // is checked over the authority's own endpoints (token, JWKS, introspection), not through the CLI.
@@ -267,6 +270,93 @@ describe('tessera admin against a running authority', () => {
     })
     expect(run.code).toBe(3)
     expect(run.stderr).toBe(`tessera: cannot reach http://127.0.0.1:${port}: ECONNREFUSED\n`)
+  })
+
+  it('users list finds who signed in; disable, enable and delete show over the admin API itself', async () => {
+    await signInByCode(server.url, dataDir, 'Ada@Example.com')
+    const page = await adminJSON(['users', 'list', '--email', 'ada@'])
+    expect(page).toMatchObject({
+      users: [{ email: 'ada@example.com', email_verified: true, status: 'active' }],
+      next: null,
+    })
+    const id = page.users[0].id as string
+    expect((await admin(['users', 'list'])).stdout).toMatch(new RegExp(`${id}\\s+ada@example.com\\s+active`))
+    const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()
+    const direct = async (method = 'GET') => {
+      const response = await fetch(`${server.url}/admin/users/${id}`, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+      })
+      return {
+        status: response.status,
+        body: response.status === 200 ? ((await response.json()) as Json) : {},
+      }
+    }
+    expect((await direct()).body).toMatchObject({ status: 'active', sessions: 1 })
+
+    const disabled = await admin(['users', 'disable', id])
+    expect(disabled.stdout.trim()).toMatch(
+      new RegExp(`^disabled ${id} \\(ada@example.com\\): 1 sessions ended, \\d+ refresh families revoked$`),
+    )
+    expect((await direct()).body).toMatchObject({ status: 'disabled', sessions: 0 })
+    expect(await adminJSON(['users', 'enable', id])).toMatchObject({ id, status: 'active' })
+    expect((await direct()).body).toMatchObject({ status: 'active' })
+
+    expect((await admin(['users', 'delete', id])).stdout.trim()).toBe(`deleted ${id}`)
+    expect((await direct()).status).toBe(404)
+    const again = await admin(['users', 'delete', id])
+    expect(again.code).toBe(1)
+    expect(again.stderr.trim()).toBe(`tessera: DELETE /admin/users/${id}: HTTP 404 not_found: no such user`)
+    const bad = await admin(['users', 'list', '--limit', 'many'])
+    expect(bad).toMatchObject({ code: 2, stderr: 'tessera: --limit must be a whole number from 1 to 100\n' })
+  })
+
+  it('tessera gateway, with the same settings as tessera-gateway, verifies the authority tokens', async () => {
+    const seen: Record<string, string | string[] | undefined>[] = []
+    const upstream = createServer((request, response) => {
+      seen.push(request.headers)
+      response.end('from upstream')
+    })
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
+    const upstreamPort = (upstream.address() as AddressInfo).port
+    const port = await freePort()
+    // One flag as a TESSERA_GATEWAY_* variable: the command reads the gateway's own settings table.
+    const gateway = spawn(
+      process.execPath,
+      [
+        ...[BIN, 'gateway', '--issuer', server.url, '--audience', server.url],
+        ...['--port', String(port), '--allow-insecure-http', '--typ', 'at+jwt'],
+      ],
+      {
+        env: baseEnv({ TESSERA_GATEWAY_UPSTREAM: `http://127.0.0.1:${upstreamPort}` }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let output = ''
+    gateway.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
+    gateway.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
+    try {
+      await expect.poll(() => output, { timeout: 30_000, interval: 100 }).toContain('listening on')
+      const url = `http://127.0.0.1:${port}/orders`
+      const refused = await fetch(url)
+      expect(refused.status).toBe(401)
+      expect(refused.headers.get('www-authenticate')).toBe(`Bearer realm="${server.url}"`)
+      const issued = await post('/oauth/token', { grant_type: 'client_credentials' }, service)
+      const passed = await fetch(url, { headers: { authorization: `Bearer ${issued.body.access_token}` } })
+      expect(passed.status).toBe(200)
+      expect(await passed.text()).toBe('from upstream')
+      expect(seen.at(-1)?.['x-tessera-client-id']).toBe(service.id)
+    } finally {
+      const exited = new Promise((resolve) => gateway.once('exit', resolve))
+      gateway.kill('SIGTERM')
+      expect(await exited).toBe(0)
+      upstream.close()
+    }
+    const missing = await tessera(['gateway', '--audience', 'x', '--upstream', 'http://127.0.0.1:9'])
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: 'tessera: gateway: --issuer / TESSERA_GATEWAY_ISSUER: is required\n',
+    })
   })
 
   it('tessera serve stops cleanly on SIGTERM', async () => {

@@ -277,4 +277,79 @@ describe('JWS and JWE cross the boundary', () => {
     })
     expect(verified).toMatchObject({ code: 0, stdout: 'hello, jose' })
   })
+
+  it('jws sign --flattened: JSON that jose flattenedVerify and tessera jws verify accept', async () => {
+    const { flattenedVerify } = await import('jose')
+    const signed = await tessera(['jws', 'sign', '--key', file('ES256.json'), '--flattened'], {
+      input: '{"doc":1}',
+    })
+    expect(signed.code).toBe(0)
+    const jws = JSON.parse(signed.stdout)
+    expect(Object.keys(jws).sort()).toEqual(['payload', 'protected', 'signature'])
+    expect(jws.payload).toBe(Buffer.from('{"doc":1}').toString('base64url'))
+    const key = await importJWK(JSON.parse(readFileSync(file('ES256.pub.json'), 'utf8')), 'ES256')
+    const { payload, protectedHeader } = await flattenedVerify(jws, key, { algorithms: ['ES256'] })
+    expect(new TextDecoder().decode(payload)).toBe('{"doc":1}')
+    expect(protectedHeader?.alg).toBe('ES256')
+    const verify = ['jws', 'verify', '--key', file('ES256.pub.json'), '--alg', 'ES256']
+    expect(await tessera(verify, { input: signed.stdout })).toMatchObject({ code: 0, stdout: '{"doc":1}' })
+    // One changed payload byte: exit 1 with the reason, nothing on stdout.
+    const tampered = JSON.stringify({ ...jws, payload: Buffer.from('{"doc":2}').toString('base64url') })
+    const refused = await tessera(verify, { input: tampered })
+    expect(refused).toMatchObject({ code: 1, stdout: '' })
+    expect(refused.stderr).toMatch(/^tessera: invalid JWS: /)
+  })
+
+  it('jws sign --detached (compact and flattened): the payload stays out, and verifies only with it', async () => {
+    const { compactVerify, flattenedVerify } = await import('jose')
+    writeFileSync(file('contract.txt'), 'the signed contract')
+    const encoded = Buffer.from('the signed contract').toString('base64url')
+    const key = await importJWK(JSON.parse(readFileSync(file('ES256.pub.json'), 'utf8')), 'ES256')
+    const verify = (input: string, detached: string) =>
+      tessera(
+        ['jws', 'verify', '--key', file('ES256.pub.json'), '--alg', 'ES256', '--detached-payload', detached],
+        {
+          input,
+        },
+      )
+
+    const compact = await tessera([
+      'jws',
+      'sign',
+      '--key',
+      file('ES256.json'),
+      '--in',
+      file('contract.txt'),
+      '--detached',
+    ])
+    const [header, middle, signature] = compact.stdout.trim().split('.')
+    expect(middle).toBe('')
+    // RFC 7515 Appendix F: put the payload back and it is an ordinary JWS.
+    const whole = await compactVerify(`${header}.${encoded}.${signature}`, key, { algorithms: ['ES256'] })
+    expect(new TextDecoder().decode(whole.payload)).toBe('the signed contract')
+    expect(await verify(compact.stdout, file('contract.txt'))).toMatchObject({
+      code: 0,
+      stdout: 'the signed contract',
+    })
+
+    const flattened = await tessera([
+      ...['jws', 'sign', '--key', file('ES256.json'), '--in', file('contract.txt')],
+      ...['--flattened', '--detached'],
+    ])
+    const jws = JSON.parse(flattened.stdout)
+    expect(jws.payload).toBeUndefined()
+    const rebuilt = await flattenedVerify({ ...jws, payload: encoded }, key, { algorithms: ['ES256'] })
+    expect(new TextDecoder().decode(rebuilt.payload)).toBe('the signed contract')
+    expect(await verify(flattened.stdout, file('contract.txt'))).toMatchObject({ code: 0 })
+
+    // Another payload, or none at all, does not verify.
+    writeFileSync(file('forged.txt'), 'the forged contract')
+    for (const input of [compact.stdout, flattened.stdout]) {
+      expect(await verify(input, file('forged.txt'))).toMatchObject({ code: 1, stdout: '' })
+      const without = await tessera(['jws', 'verify', '--key', file('ES256.pub.json'), '--alg', 'ES256'], {
+        input,
+      })
+      expect(without.code).toBe(1)
+    }
+  })
 })

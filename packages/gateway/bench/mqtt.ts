@@ -1,8 +1,8 @@
-import { type ChildProcess, fork } from 'node:child_process'
-import { createServer } from 'node:http'
+import type { ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { exportJWK, generateKeyPair, type Key, signJWT } from '@tessera/jose'
 import { connectAsync, type MqttClient } from 'mqtt'
+import { startBenchIssuer } from './issuer.js'
+import { spawnServer, stop, whenReady } from './processes.js'
 
 /**
  * `npm run bench:gateway`, MQTT rows: the embedded broker (JWT verification at CONNECT, ACL check
@@ -16,54 +16,13 @@ const MESSAGES = Number(process.env.BENCH_MQTT_MESSAGES ?? 50_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
-async function startIssuer() {
-  const { privateKey, publicKey } = await generateKeyPair('ES256')
-  const jwk = {
-    ...(await exportJWK(publicKey as Key, { publicOnly: true })),
-    kid: 'mqtt-1',
-    alg: 'ES256',
-    use: 'sig',
-  }
-  let base = ''
-  const server = createServer((request, response) => {
-    if (request.url?.startsWith('/.well-known/oauth-authorization-server')) {
-      response.writeHead(200, { 'content-type': 'application/json' })
-      response.end(JSON.stringify({ issuer: base, jwks_uri: `${base}/.well-known/jwks.json` }))
-    } else if (request.url === '/.well-known/jwks.json') {
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600' })
-      response.end(JSON.stringify({ keys: [jwk] }))
-    } else response.writeHead(404).end()
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-  const sign = (sub: string, acl: { publish: string[]; subscribe: string[] }) =>
-    signJWT({ iss: base, aud: 'bench', sub, client_id: 'fleet', acl }, privateKey, {
-      alg: 'ES256',
-      kid: 'mqtt-1',
-      typ: 'at+jwt',
-      expiresIn: '2h',
-      jti: true,
-    })
-  return { issuer: base, sign, close: () => server.close() }
-}
-
 function startBroker(mode: 'gateway' | 'floor', port: number, issuer: string): Promise<ChildProcess> {
-  const child = fork(here('servers/mqtt-broker.js'), [], {
-    env: { PATH: process.env.PATH ?? '', MODE: mode, PORT: String(port), ISSUER: issuer },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  const child = spawnServer(here('servers/mqtt-broker.js'), [], {
+    MODE: mode,
+    PORT: String(port),
+    ISSUER: issuer,
   })
-  return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child))
-    child.once('exit', (code) => reject(new Error(`${mode} broker exited (${code})`)))
-  })
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  await exited
+  return whenReady(child, `${mode} broker`)
 }
 
 const connect = (port: number, id: string, password: string) =>
@@ -112,13 +71,15 @@ async function publishRate(port: number, publisher: MqttClient, subscriber: Mqtt
 }
 
 async function main(): Promise<void> {
-  const issuer = await startIssuer()
+  const issuer = await startBenchIssuer('mqtt-1')
+  const sign = (sub: string, acl: { publish: string[]; subscribe: string[] }) =>
+    issuer.sign({ sub, client_id: 'fleet', acl })
   const acl = (sub: string) => ({ publish: [`devices/${sub}/telemetry`], subscribe: [] as string[] })
   const tokens = await Promise.all(
-    Array.from({ length: CONNECTS }, (_, i) => issuer.sign(`dev-${i}`, acl(`dev-${i}`))),
+    Array.from({ length: CONNECTS }, (_, i) => sign(`dev-${i}`, acl(`dev-${i}`))),
   )
-  const pubToken = await issuer.sign('dev-pub', acl('dev-pub'))
-  const subToken = await issuer.sign('dev-sub', { publish: [], subscribe: ['devices/+/telemetry'] })
+  const pubToken = await sign('dev-pub', acl('dev-pub'))
+  const subToken = await sign('dev-sub', { publish: [], subscribe: ['devices/+/telemetry'] })
   const results: Record<'gateway' | 'floor', { connects: number[]; publishes: number[] }> = {
     gateway: { connects: [], publishes: [] },
     floor: { connects: [], publishes: [] },

@@ -1,9 +1,8 @@
-import { type ChildProcess, fork } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { exportJWK, generateKeyPair, type Key, signJWT } from '@tessera/jose'
 import autocannon from 'autocannon'
+import { startBenchIssuer } from './issuer.js'
+import { cpuSeconds, spawnServer, stop } from './processes.js'
 
 /**
  * `npm run bench:gateway`: the gateway and three peers, each in its own process in front of the same
@@ -26,99 +25,42 @@ interface Env {
   port: number
 }
 
+/** The gateway as an operator runs it: the CLI, a valid cached token, metrics on unless told. */
+const gatewayArgs =
+  (metrics: boolean) =>
+  (env: Env): string[] => [
+    ...['--issuer', env.issuer, '--audience', 'bench', '--upstream', env.upstream],
+    ...['--port', String(env.port), '--allow-insecure-http', '--typ', 'at+jwt', '--log-level', 'warn'],
+    ...(metrics ? ['--metrics-port', String(env.port + 1)] : []),
+  ]
+
 const CONTENDERS: Contender[] = [
-  {
-    name: 'tessera-gateway',
-    entry: here('../../dist/cli/main.js'),
-    args: (env) => [
-      ...[
-        '--issuer',
-        env.issuer,
-        '--audience',
-        'bench',
-        '--upstream',
-        env.upstream,
-        '--port',
-        String(env.port),
-      ],
-      ...[
-        '--allow-insecure-http',
-        '--typ',
-        'at+jwt',
-        '--log-level',
-        'warn',
-        '--metrics-port',
-        String(env.port + 1),
-      ],
-    ],
-  },
-  {
-    name: 'tessera-gateway, metrics off',
-    entry: here('../../dist/cli/main.js'),
-    args: (env) => [
-      ...[
-        '--issuer',
-        env.issuer,
-        '--audience',
-        'bench',
-        '--upstream',
-        env.upstream,
-        '--port',
-        String(env.port),
-      ],
-      ...['--allow-insecure-http', '--typ', 'at+jwt', '--log-level', 'warn'],
-    ],
-  },
+  { name: 'tessera-gateway', entry: here('../../dist/cli/main.js'), args: gatewayArgs(true) },
+  { name: 'tessera-gateway, metrics off', entry: here('../../dist/cli/main.js'), args: gatewayArgs(false) },
   { name: 'floor: fastify + @fastify/http-proxy', entry: here('servers/floor.js'), args: () => [] },
   { name: 'jose: createRemoteJWKSet + jwtVerify', entry: here('servers/jose-peer.js'), args: () => [] },
   { name: '@fastify/jwt + get-jwks', entry: here('servers/fastify-jwt.js'), args: () => [] },
+  // BENCH_BASELINE=<another build's dist/cli/main.js>: that build, in the same rounds, for before/after.
+  ...(process.env.BENCH_BASELINE
+    ? [
+        {
+          name: 'tessera-gateway, baseline build',
+          entry: process.env.BENCH_BASELINE,
+          args: gatewayArgs(true),
+        },
+      ]
+    : []),
 ]
 
-async function startIssuer(): Promise<{ issuer: string; token: string; close: () => void }> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256')
-  const jwk = {
-    ...(await exportJWK(publicKey as Key, { publicOnly: true })),
-    kid: 'bench-1',
-    alg: 'ES256',
-    use: 'sig',
-  }
-  let base = ''
-  const server = createServer((request, response) => {
-    if (request.url?.startsWith('/.well-known/oauth-authorization-server')) {
-      response.writeHead(200, { 'content-type': 'application/json' })
-      response.end(JSON.stringify({ issuer: base, jwks_uri: `${base}/.well-known/jwks.json` }))
-    } else if (request.url === '/.well-known/jwks.json') {
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600' })
-      response.end(JSON.stringify({ keys: [jwk] }))
-    } else response.writeHead(404).end()
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-  const token = await signJWT(
-    { iss: base, aud: 'bench', sub: 'bench-client', client_id: 'bench-client', scope: 'read' },
-    privateKey,
-    { alg: 'ES256', kid: 'bench-1', typ: 'at+jwt', expiresIn: '2h', jti: true },
+// BENCH_ONLY='name|substring|…' runs only those contenders (an exact name matches only itself);
+// BENCH_NODE_ARGS (e.g. --cpu-prof) goes to them.
+const ONLY = process.env.BENCH_ONLY?.split('|').filter(Boolean)
+const chosenByOnly = (name: string) =>
+  !ONLY ||
+  ONLY.some((item) =>
+    CONTENDERS.some((contender) => contender.name === item) ? name === item : name.includes(item),
   )
-  return { issuer: base, token, close: () => server.close() }
-}
-
-// BENCH_ONLY=<substring> runs only the matching contenders; BENCH_NODE_ARGS (e.g. --cpu-prof) goes to them.
-const ONLY = process.env.BENCH_ONLY
 const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-
-function spawnServer(
-  entry: string,
-  args: string[],
-  env: Record<string, string>,
-  execArgv: string[] = [],
-): ChildProcess {
-  return fork(entry, args, {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    execArgv,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  })
-}
 
 async function waitUntilServing(url: string, headers: Record<string, string>): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
@@ -127,19 +69,6 @@ async function waitUntilServing(url: string, headers: Record<string, string>): P
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   throw new Error(`${url} never answered 200`)
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  await exited
-}
-
-/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 10 ms). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 /**
@@ -166,7 +95,12 @@ async function measure(
 }
 
 async function main(): Promise<void> {
-  const issuer = await startIssuer()
+  const bench = await startBenchIssuer('bench-1')
+  const issuer = {
+    issuer: bench.issuer,
+    token: await bench.sign({ sub: 'bench-client', client_id: 'bench-client', scope: 'read' }),
+    close: bench.close,
+  }
   const upstreamPort = 20_000 + Math.floor(Math.random() * 20_000)
   const upstream = spawnServer(here('servers/upstream.js'), [], { PORT: String(upstreamPort) })
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`
@@ -174,7 +108,7 @@ async function main(): Promise<void> {
   const results = new Map<string, { rps: number[]; p99: number[]; cpu: number[]; bad: number }>()
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const chosen = CONTENDERS.filter((item) => !ONLY || item.name.includes(ONLY))
+      const chosen = CONTENDERS.filter((item) => chosenByOnly(item.name))
       // Each round starts with another contender, so none always runs first (or last) in a round.
       const order = chosen.map((_, index) => chosen[(index + round) % chosen.length] as Contender)
       for (const contender of order) {

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http'
+import express from 'express'
 import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
@@ -64,7 +65,41 @@ describe('adapters over the one verifier', () => {
     }
   })
 
-  test('Express/Connect middleware (req, res, next)', async () => {
+  test('Express 5 middleware: per route, and with app.use in front of a router', async () => {
+    const app = express()
+    app.get('/health', (_request, response) => {
+      response.send('up')
+    })
+    app.get('/orders', tokenVerifierMiddleware(verifier, { scopes: ['read'] }), (request, response) => {
+      response.send((request as { identity?: Identity }).identity?.sub)
+    })
+    const api = express.Router()
+    api.use(tokenVerifierMiddleware(verifier))
+    api.get('/me', (request, response) => {
+      const identity = (request as { identity?: Identity }).identity
+      response.json({ sub: identity?.sub, scope: [...(identity?.scope ?? [])] })
+    })
+    app.use('/api', api)
+    const server = createServer(app)
+    try {
+      const url = await listen(server)
+      await exercise(`${url}/orders`)
+      expect(await (await fetch(`${url}/health`)).text()).toBe('up')
+      const refused = await fetch(`${url}/api/me`)
+      expect(refused.status).toBe(401)
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="orders"')
+      const bad = await fetch(`${url}/api/me`, { headers: { authorization: 'Bearer not.a.token' } })
+      expect(bad.status).toBe(401)
+      expect(bad.headers.get('www-authenticate')).toMatch(/^Bearer realm="orders", error="invalid_token"/)
+      const token = await issuer.sign({ scope: 'read write' })
+      const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } })
+      expect(await me.json()).toEqual({ sub: 'alice', scope: ['read', 'write'] })
+    } finally {
+      server.close()
+    }
+  })
+
+  test('Connect-style use without Express: a bare (req, res, next) chain', async () => {
     const middleware = tokenVerifierMiddleware(verifier, { scopes: ['read'] })
     const server = createServer((request, response) => {
       middleware(request, response, () => response.end((request as { identity?: Identity }).identity?.sub))

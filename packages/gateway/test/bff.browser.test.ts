@@ -6,35 +6,38 @@ import { parseRoutes } from '../src/index.js'
 import { freePort } from './helpers/authority.js'
 import { launchBrowser } from './helpers/browser.js'
 import { gatewaySettings, startGateway } from './helpers/gateway.js'
-import { type SignInProvider, startOpenIdProvider } from './helpers/openid-provider.js'
+import { type SignInAuthority, startSignInAuthority } from './helpers/sign-in-authority.js'
 import { startUpstream, type TestUpstream } from './helpers/upstream.js'
 
 const AUDIENCE = 'https://api.example/orders'
 const CSRF = { 'x-tessera-csrf': '1' }
+const EMAIL = 'alice@example.com'
 
-let provider: SignInProvider
+let authority: SignInAuthority
 let upstream: TestUpstream
 let gateway: Awaited<ReturnType<typeof startGateway>>
 let browser: Awaited<ReturnType<typeof launchBrowser>>
 let context: BrowserContext
 let page: Page
 let origin: string
+/** The user's opaque id at the authority, learnt from /bff/user. */
+let subject = ''
 let elsewhere: { url: string; server: Server }
 
 beforeAll(async () => {
   const port = await freePort()
   origin = `http://127.0.0.1:${port}`
-  provider = await startOpenIdProvider({
+  authority = await startSignInAuthority({
     redirectUri: `${origin}/bff/callback`,
     postLogoutRedirectUri: `${origin}/app`,
     audience: AUDIENCE,
     scope: 'orders:read',
-    accessTokenTtlSeconds: 120,
+    accessTokenLifetimeSeconds: 120,
   })
   upstream = await startUpstream()
   gateway = await startGateway(
     gatewaySettings({
-      issuer: provider.issuer,
+      issuer: authority.issuer,
       upstream: upstream.url,
       audience: [AUDIENCE],
       typ: 'at+jwt',
@@ -45,8 +48,8 @@ beforeAll(async () => {
       ]),
       bff: {
         ...BFF_DEFAULTS,
-        clientId: provider.clientId,
-        clientSecret: provider.clientSecret,
+        clientId: authority.clientId,
+        clientSecret: authority.clientSecret,
         publicOrigin: origin,
         scope: 'openid orders:read offline_access',
         resource: AUDIENCE,
@@ -72,7 +75,7 @@ afterAll(async () => {
   await browser?.close()
   await gateway?.close()
   await upstream?.close()
-  await provider?.close()
+  await authority?.close()
   elsewhere?.server.close()
 })
 
@@ -88,9 +91,10 @@ function callFromPage(path: string, headers: Record<string, string>) {
 }
 
 describe('BFF in Chromium', () => {
-  test('sign in through the provider pages; the browser holds only a __Host- cookie', async () => {
+  test("sign in through the authority's pages; the browser holds only a __Host- cookie", async () => {
     await page.goto(`${origin}/bff/login?return_to=/app`)
-    await provider.signIn(page, 'alice')
+    await page.waitForURL((url) => url.origin === authority.issuer)
+    await authority.signIn(page, EMAIL)
     await page.waitForURL(`${origin}/app`)
     const cookies = await context.cookies(origin)
     const session = cookies.find((cookie) => cookie.name === '__Host-tessera-session')
@@ -106,7 +110,10 @@ describe('BFF in Chromium', () => {
   test('/bff/user shows the signed-in user', async () => {
     const user = await callFromPage('/bff/user', CSRF)
     expect(user.status).toBe(200)
-    expect(JSON.parse(user.body).claims).toMatchObject({ sub: 'alice', iss: provider.issuer })
+    const { claims } = JSON.parse(user.body)
+    expect(claims).toMatchObject({ iss: authority.issuer, aud: authority.clientId, amr: ['otp'] })
+    expect(claims.sub).toMatch(/^usr_[\w-]{16,}$/)
+    subject = claims.sub
   })
 
   test('an API call from page JavaScript reaches the upstream with the bearer token and the identity', async () => {
@@ -117,8 +124,15 @@ describe('BFF in Chromium', () => {
     const bearer = seen?.headers.authorization ?? ''
     expect(bearer).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/)
     const claims = JSON.parse(Buffer.from(bearer.split('.')[1] ?? '', 'base64url').toString())
-    expect(claims).toMatchObject({ sub: 'alice', aud: AUDIENCE, client_id: provider.clientId })
-    expect(seen?.headers['x-tessera-subject']).toBe('alice')
+    expect(claims).toMatchObject({
+      iss: authority.issuer,
+      sub: subject,
+      aud: AUDIENCE,
+      client_id: authority.clientId,
+      scope: 'openid orders:read offline_access',
+    })
+    expect(seen?.headers['x-tessera-subject']).toBe(subject)
+    expect(seen?.headers['x-tessera-client-id']).toBe(authority.clientId)
     // The session cookie stays at the gateway.
     expect(seen?.headers.cookie ?? '').not.toContain('__Host-tessera-session')
   })
@@ -184,7 +198,7 @@ describe('BFF in Chromium', () => {
     expect(sameOrigin.status).toBe(200)
   })
 
-  test('/bff/logout ends the local session and the provider session (RP-initiated logout)', async () => {
+  test("/bff/logout ends the local session and the authority's session (RP-initiated logout)", async () => {
     // A plain form post, as a sign-out button would send (no custom header is possible there).
     await page.evaluate(`(() => {
       const form = document.createElement('form')
@@ -193,13 +207,17 @@ describe('BFF in Chromium', () => {
       document.body.append(form)
       form.submit()
     })()`)
-    await page.waitForURL((url) => url.origin === provider.issuer)
-    await provider.confirmLogout(page)
+    await page.waitForURL((url) => url.origin === authority.issuer)
+    await authority.confirmLogout(page)
     await page.waitForURL(`${origin}/app`)
     expect((await callFromPage('/bff/user', CSRF)).status).toBe(401)
     expect((await callFromPage('/orders/6', CSRF)).status).toBe(401)
-    // The provider session is gone too: signing in again shows its login page.
+    // The authority's session is gone too: its account page sends to sign-in, and signing in
+    // through the gateway again asks for the email address.
+    await page.goto(`${authority.issuer}/account`)
+    expect(new URL(page.url()).pathname).toBe('/signin')
     await page.goto(`${origin}/bff/login?return_to=/app`)
-    await expect(page.locator('input[name="login"]').count()).resolves.toBe(1)
+    await page.waitForURL((url) => url.origin === authority.issuer)
+    await expect(page.getByLabel('Email address').count()).resolves.toBe(1)
   })
 })

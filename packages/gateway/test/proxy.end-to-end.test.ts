@@ -403,7 +403,9 @@ describe('metrics', () => {
     expect(text).toMatch(/tessera_gateway_requests_total\{outcome="allowed",reason="none"\} [1-9]/)
     expect(text).toMatch(/tessera_gateway_requests_total\{outcome="refused",reason="missing_token"\} [1-9]/)
     expect(text).toMatch(/tessera_gateway_requests_total\{outcome="refused",reason="expired"\} [1-9]/)
-    expect(text).toMatch(/tessera_gateway_verification_duration_seconds_count\{cache="hit"\} [1-9]/)
+    expect(text).toMatch(/tessera_gateway_verifications_total\{cache="hit"\} [1-9]/)
+    expect(text).toMatch(/tessera_gateway_verifications_total\{cache="miss"\} [1-9]/)
+    expect(text).toMatch(/tessera_gateway_verification_duration_seconds_count [1-9]/)
     expect(text).toMatch(/tessera_gateway_clock_skew_seconds_count [1-9]/)
     expect(text).toMatch(/tessera_gateway_upstream_errors_total\{kind="timeout"\} 1/)
     // Nothing unbounded ever becomes a label.

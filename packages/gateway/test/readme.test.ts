@@ -24,8 +24,10 @@ describe('README and code agree', () => {
   test('the public API is exactly these names (a change shows in review)', () => {
     expect(Object.keys(gateway).sort()).toEqual([
       'BROKER_PLUGIN_PATHS',
+      'CLIENT_SECRET_ENV',
       'CONNACK',
       'DiscoveryError',
+      'GATEWAY_SETTINGS',
       'GatewayConfigError',
       'GatewayMetrics',
       'MemorySessionStore',
@@ -53,6 +55,8 @@ describe('README and code agree', () => {
       'parseRoutes',
       'parseSettings',
       'readRawSettings',
+      'resolveRawSettings',
+      'runGateway',
       'tokenVerifierMiddleware',
       'verifyWith',
       'withRevocation',

@@ -95,6 +95,41 @@ describe('verification', () => {
     expect(await verifier.verify(token)).toEqual({ ok: false, reason: 'expired' })
   })
 
+  test('a cached verification goes when its key leaves the set: the token is then refused', async () => {
+    const rotating = await startLocalIssuer()
+    const events: VerifierEvent[] = []
+    const verifier = createTokenVerifier({
+      ...base(),
+      issuer: rotating.issuer,
+      onEvent: (event) => events.push(event),
+    })
+    const token = await rotating.sign({ iss: rotating.issuer })
+    expect((await verifier.verify(token)).ok).toBe(true)
+    expect((await verifier.verify(token)).ok).toBe(true)
+    await rotating.rotate()
+    await verifier.keys?.reload()
+    expect(events.some((event) => event.type === 'jwks' && event.event.type === 'keys-removed')).toBe(true)
+    // Nothing is left to forget: the entry went with the key, not at this lookup.
+    expect(verifier.forget(() => true)).toBe(0)
+    expect(await verifier.verify(token)).toEqual({ ok: false, reason: 'unknown_key' })
+    expect((await verifier.verify(await rotating.sign({ iss: rotating.issuer }))).ok).toBe(true)
+    await rotating.close()
+  })
+
+  test('forget drops the cached verifications it picks, and only those', async () => {
+    const events: VerifierEvent[] = []
+    const verifier = createTokenVerifier({ ...base(), onEvent: (event) => events.push(event) })
+    const alice = await issuer.sign({})
+    const bob = await issuer.sign({ sub: 'bob' })
+    await verifier.verify(alice)
+    await verifier.verify(bob)
+    expect(verifier.forget((identity) => identity.sub === 'bob')).toBe(1)
+    await verifier.verify(alice)
+    await verifier.verify(bob)
+    const cached = events.flatMap((event) => (event.type === 'verified' ? [event.cached] : []))
+    expect(cached).toEqual([false, false, true, false])
+  })
+
   test('metadata naming another issuer is refused: 503, keys unavailable', async () => {
     const liar = await startLocalIssuer()
     liar.lieAboutIssuer()

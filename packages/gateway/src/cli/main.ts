@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { GatewayConfigError } from '../errors.js'
-import { createGateway } from '../proxy/create-gateway.js'
-import { parseSettings, readRawSettings } from './parse-settings.js'
+import { readRawSettings } from './parse-settings.js'
+import { runGateway } from './run-gateway.js'
 import { CLIENT_SECRET_ENV, SETTINGS } from './settings-table.js'
 
 function help(): string {
@@ -29,20 +29,7 @@ async function main(): Promise<void> {
     process.stdout.write(help())
     return
   }
-  const gateway = await createGateway(parseSettings(raw, process.env))
-  const { url, metricsUrl, mqttUrl, brokerHooksUrl } = await gateway.listen()
-  gateway.log.info(
-    { url, metrics: metricsUrl, mqtt: mqttUrl, brokerHooks: brokerHooksUrl },
-    `tessera-gateway listening on ${url}${mqttUrl ? ` and ${mqttUrl}` : ''}`,
-  )
-  const shutdown = () => {
-    gateway.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    )
-  }
-  process.once('SIGINT', shutdown)
-  process.once('SIGTERM', shutdown)
+  await runGateway(raw, process.env)
 }
 
 main().catch((error: unknown) => {

@@ -26,11 +26,22 @@ export function readRawSettings(argv: readonly string[], env: NodeJS.ProcessEnv)
   } catch (error) {
     throw new GatewayConfigError('arguments', (error as Error).message)
   }
-  const raw: Raw & { help?: boolean } = { help: values.help === true }
+  return { ...resolveRawSettings(values, env), help: values.help === true }
+}
+
+/**
+ * The same resolution for flags another parser read (the `tessera gateway` command): `flags` maps
+ * each table flag name (`issuer`, `jwks-uri`, …) to what was given, undefined when absent.
+ */
+export function resolveRawSettings(
+  flags: Readonly<Record<string, string | boolean | readonly string[] | undefined>>,
+  env: NodeJS.ProcessEnv,
+): Raw {
+  const raw: Raw = {}
   for (const setting of SETTINGS) {
-    const given = values[setting.flag]
+    const given = flags[setting.flag]
     // A repeated flag becomes the same comma-separated list its variable holds.
-    const fromFlag = Array.isArray(given) ? given.join(',') : given
+    const fromFlag = Array.isArray(given) ? given.join(',') : (given as string | boolean | undefined)
     const fromEnv = env[setting.env]
     raw[setting.key] = fromFlag ?? (fromEnv === undefined || fromEnv === '' ? setting.default : fromEnv)
   }

@@ -12,10 +12,26 @@ function stripHopByHop(headers: IncomingHttpHeaders): void {
   for (const name of HOP_BY_HOP) if (headers[name] !== undefined) delete headers[name]
 }
 
-/** The upstream's response headers, minus its hop-by-hop ones (the client's connection is ours). */
+const HOP_BY_HOP_NAMES: ReadonlySet<string> = new Set(HOP_BY_HOP)
+
+/**
+ * The upstream's response headers, minus its hop-by-hop ones (the client's connection is ours).
+ * A keep-alive upstream sends `connection` and `keep-alive` on every response, so this copies the
+ * rest into a new object rather than deleting from undici's (a deleted key makes every later read
+ * and the copy onto the reply slow).
+ */
 export function stripResponseHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  stripHopByHop(headers)
-  return headers
+  const { connection } = headers
+  const named =
+    typeof connection === 'string' && connection !== 'keep-alive' && connection !== 'close'
+      ? new Set(connection.split(',').map((name) => name.trim().toLowerCase()))
+      : undefined
+  const kept: IncomingHttpHeaders = {}
+  for (const name in headers) {
+    if (HOP_BY_HOP_NAMES.has(name) || named?.has(name)) continue
+    kept[name] = headers[name]
+  }
+  return kept
 }
 
 export interface ForwardOptions {

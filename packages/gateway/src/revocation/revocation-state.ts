@@ -41,6 +41,7 @@ export class RevocationState {
   readonly #now: () => number
   #snapshot: RevocationSnapshot | undefined
   #freshAt: number | undefined
+  readonly #listeners: (() => void)[] = []
 
   constructor(options: RevocationStateOptions) {
     if (!Number.isFinite(options.maxStaleness) || options.maxStaleness <= 0) {
@@ -68,7 +69,14 @@ export class RevocationState {
     // it reached us: a replayed snapshot that is still unexpired buys no freshness.
     const signedAt = (snapshot.iat + (this.#options.clockTolerance ?? 60)) * 1000
     this.#freshAt = Math.max(this.#freshAt ?? 0, Math.min(signedAt, this.#now()))
-    return held?.version !== snapshot.version
+    const changed = held?.version !== snapshot.version
+    if (changed) for (const listener of this.#listeners) listener()
+    return changed
+  }
+
+  /** Calls `listener` after each snapshot that changes the held revocations. */
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener)
   }
 
   /** The authority answered 304: the held content is still current. */

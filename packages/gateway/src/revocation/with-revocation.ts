@@ -12,9 +12,11 @@ function refusalFor(state: RevocationState, identity: Identity): RefusalReason |
 /**
  * The same verifier, with the revocation snapshot applied after every verification, cached or not:
  * a revoked token is `401 invalid_token` ("the token has been revoked"); under the closed policy a
- * stale snapshot is `503`, since the gateway cannot tell.
+ * stale snapshot is `503`, since the gateway cannot tell. Each snapshot that changes what is revoked
+ * also drops the revoked tokens from the verifier's cache.
  */
 export function withRevocation(verifier: TokenVerifier, state: RevocationState): TokenVerifier {
+  state.onChange(() => verifier.forget((identity) => state.verdict(identity.claims) === 'revoked'))
   const verify = async (token: string): Promise<TokenVerification> => {
     const result = await verifier.verify(token)
     if (!result.ok) return result
@@ -32,6 +34,7 @@ export function withRevocation(verifier: TokenVerifier, state: RevocationState):
     },
     refusal: (reason, scopes) => verifier.refusal(reason, scopes),
     ready: () => verifier.ready(),
+    forget: (test) => verifier.forget(test),
     get keys() {
       return verifier.keys
     },

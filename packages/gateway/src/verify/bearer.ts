@@ -1,5 +1,6 @@
 /** RFC 6750 §2.1: `"Bearer" 1*SP b64token`, the scheme compared case-insensitively (RFC 9110 §11.1). */
-const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i
+// The scheme spelled out case by case: an `i` flag would case-fold every character of the token too.
+const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-._~+/]+=*)$/
 const SCHEME = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(?: |$)/
 
 export type BearerExtraction =

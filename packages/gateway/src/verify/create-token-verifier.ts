@@ -110,6 +110,11 @@ export interface TokenVerifier {
   refusal(reason: RefusalReason, scopes?: readonly string[]): Refusal
   /** Discovers the issuer and fetches its keys now; rejects when the issuer cannot be reached. */
   ready(): Promise<void>
+  /**
+   * Drops the cached verifications `test` picks (revoked tokens, say), so they are verified afresh;
+   * returns how many went.
+   */
+  forget(test: (identity: Identity) => boolean): number
   /** The remote key set, once discovered. */
   readonly keys: RemoteJWKSet | undefined
 }
@@ -201,6 +206,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         }
       }
     : undefined
+  // Declared before the keys: their events drop cached verifications whose key left the set.
+  let cache: VerificationCache | undefined
   const keys = new IssuerKeys({
     issuer,
     jwksUri: options.jwksUri,
@@ -210,7 +217,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       maxResponseBytes: 64 * 1024,
     },
     jwks: { ...options.jwks, allowInsecureHttp: resolved.allowInsecureHttp },
-    onEvent: emit ? (event) => emit({ type: 'jwks', event }) : undefined,
+    onEvent: (event) => {
+      if (event.type === 'keys-removed') cache?.forgetRemovedKeys()
+      emit?.({ type: 'jwks', event })
+    },
   })
   const jwtVerifier = createJWTVerifier({
     key: keys.resolver,
@@ -221,7 +231,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     ...(options.clockTolerance !== undefined ? { clockTolerance: options.clockTolerance } : {}),
     ...(options.requiredClaims !== undefined ? { requiredClaims: options.requiredClaims } : {}),
   })
-  const cache =
+  cache =
     resolved.maxEntries > 0 ? new VerificationCache(resolved.maxEntries, keys.resolver.hasKey) : undefined
   const book = new RefusalBook(options.realm ?? resolved.audience[0] ?? 'api')
   const { decryption, tokenForm } = resolved
@@ -300,6 +310,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     verifyRequest,
     refusal: (reason: RefusalReason, scopes?: readonly string[]) => book.get(reason, scopes),
     ready: () => keys.ready(),
+    forget: (test: (identity: Identity) => boolean) => cache?.forget(test) ?? 0,
     get keys() {
       return keys.set
     },

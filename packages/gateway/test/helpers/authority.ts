@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 // The authority is started from its built dist, as an operator would run it; the gateway package
 // itself never imports it (its sources talk to the authority over HTTP only).
-import { type Authority, createAuthority, loadConfig } from '../../../authority/dist/index.js'
+import {
+  type Authority,
+  type ConfigInput,
+  createAuthority,
+  loadConfig,
+} from '../../../authority/dist/index.js'
 
 export const ADMIN_TOKEN = 'gateway-test-admin-token-0123456789'
 const MASTER_KEY = Buffer.alloc(32, 9).toString('base64url')
@@ -39,7 +44,13 @@ export interface TestAuthority {
  */
 export async function startAuthority(
   dataDir: string,
-  options: { issuer?: string; clockOffsetMs?: number; port?: number } = {},
+  options: {
+    issuer?: string
+    clockOffsetMs?: number
+    port?: number
+    /** Further authority settings (sign-in mail, token lifetimes, …). */
+    config?: ConfigInput
+  } = {},
 ): Promise<TestAuthority> {
   const port = options.port ?? (await freePort())
   const url = `http://127.0.0.1:${port}`
@@ -56,6 +67,7 @@ export async function startAuthority(
       logLevel: 'silent',
       rateLimitPerClient: 0,
       rateLimitPerAddress: 0,
+      ...options.config,
     },
   )
   const offset = options.clockOffsetMs ?? 0

@@ -9,18 +9,21 @@ export interface LocalIssuer {
   sign(claims: JWTPayload, options?: { typ?: string; expiresIn?: number }): Promise<string>
   /** Serve metadata naming another issuer (the RFC 8414 §3.3 check must refuse it). */
   lieAboutIssuer(): void
+  /** Replace the signing key: the JWKS then holds only the new one, and tokens are signed by it. */
+  rotate(): Promise<void>
   close(): Promise<void>
 }
 
 /** A minimal issuer on 127.0.0.1: RFC 8414 metadata and a JWKS with one ES256 key, for unit tests. */
-export async function startLocalIssuer(): Promise<LocalIssuer> {
+async function signingKey(kid: string) {
   const { privateKey, publicKey } = await generateKeyPair('ES256')
-  const jwk = {
-    ...(await exportJWK(publicKey as Key, { publicOnly: true })),
-    kid: 'k1',
-    alg: 'ES256',
-    use: 'sig',
-  }
+  const jwk = { ...(await exportJWK(publicKey as Key, { publicOnly: true })), kid, alg: 'ES256', use: 'sig' }
+  return { privateKey, jwk }
+}
+
+export async function startLocalIssuer(): Promise<LocalIssuer> {
+  let current = await signingKey('k1')
+  let generation = 1
   let hits = 0
   let lie = false
   let base = ''
@@ -31,7 +34,7 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
       response.end(JSON.stringify({ issuer: lie ? 'https://evil.example' : base, jwks_uri: `${base}/jwks` }))
     } else if (request.url === '/jwks') {
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' })
-      response.end(JSON.stringify({ keys: [jwk] }))
+      response.end(JSON.stringify({ keys: [current.jwk] }))
     } else {
       response.writeHead(404).end()
     }
@@ -44,14 +47,18 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
     jwksUri: `${base}/jwks`,
     metadataHits: () => hits,
     sign: (claims, options = {}) =>
-      signJWT({ iss: base, aud: 'orders', sub: 'alice', scope: 'read', ...claims }, privateKey, {
+      signJWT({ iss: base, aud: 'orders', sub: 'alice', scope: 'read', ...claims }, current.privateKey, {
         alg: 'ES256',
-        kid: 'k1',
+        kid: current.jwk.kid,
         typ: options.typ ?? 'at+jwt',
         expiresIn: options.expiresIn ?? 300,
       }),
     lieAboutIssuer: () => {
       lie = true
+    },
+    rotate: async () => {
+      generation++
+      current = await signingKey(`k${generation}`)
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }

@@ -5,6 +5,7 @@ import { registerClients } from './clients.js'
 import { registerDevices } from './devices.js'
 import { registerAdminKeys } from './keys.js'
 import { registerKillSwitch } from './kill-switch.js'
+import { registerUsers } from './users.js'
 
 export function registerAdmin(program: Command): void {
   const admin = program
@@ -23,5 +24,6 @@ export function registerAdmin(program: Command): void {
   registerDevices(admin)
   registerAdminKeys(admin)
   registerKillSwitch(admin)
+  registerUsers(admin)
   registerAudit(admin)
 }
