@@ -30,8 +30,11 @@ import { trackInFlight } from './lib/graceful-shutdown.js'
 import { OAuthError } from './lib/oauth-error.js'
 import { endpointUrl, PATHS } from './lib/paths.js'
 import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
-import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import { requestLogView } from './lib/request-log.js'
+import type { CounterStore } from './limits/counter-store.js'
+import { DeviceFailureLimits } from './limits/device-failure-limits.js'
+import { openCounterStore } from './limits/open-counter-store.js'
+import { WindowLimit } from './limits/window-limit.js'
 import { AuthorityObservability } from './metrics/observe-authority.js'
 import { AuthorizationCodes } from './oidc/authorization-codes.js'
 import { registerDiscovery } from './oidc/discovery.js'
@@ -150,9 +153,12 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
   const observability = new AuthorityObservability(config, clock)
   const storage = observability.storage(options.storage ?? createStorage(config.databaseUrl))
   let token: Awaited<ReturnType<typeof openKeyToken>>
+  let counters: CounterStore | undefined
   try {
     token = await openKeyToken(config)
     await storage.migrate()
+    const sharedCounters = await openCounterStore(config, storage, () => clock.now())
+    counters = sharedCounters
     const masterKey = await loadMasterKey(config, storage)
     if (masterKey.warning !== undefined) app.log.warn({ path: masterKey.path }, masterKey.warning)
     const sealer = await openSealer(storage, masterKey)
@@ -168,7 +174,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     const clientAuth: ClientAuthContext = {
       find: (clientId) => clients.find(clientId),
       matchesSecret: (secret, hash) => hasher.matches(secret, hash),
-      useOnce: (id, expiresAt) => storage.useOnce(id, expiresAt),
+      useOnce: (id, expiresAt) => sharedCounters.useOnce(id, expiresAt),
       issuer: config.issuer,
       tokenEndpoint: endpointUrl(config, PATHS.token),
       clockTolerance: config.clockTolerance,
@@ -176,9 +182,10 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       now: () => clock.now(),
       date: clock.date,
     }
+    // Per second, shared by every instance (limits/): one atomic hit each, none when set to 0.
     const limits = {
-      perClient: new RateLimiter(config.rateLimitPerClient),
-      perAddress: new RateLimiter(config.rateLimitPerAddress),
+      perClient: new WindowLimit(sharedCounters, 'rate:client', config.rateLimitPerClient, 1000),
+      perAddress: new WindowLimit(sharedCounters, 'rate:address', config.rateLimitPerAddress, 1000),
     }
     // Refresh tokens are hashed under their own key, derived like the client-secret key: every
     // instance sharing the master key finds the same hashes.
@@ -227,16 +234,15 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       limits,
       devices: new DeviceRegistry(storage, clock),
       refresh,
-      deviceFailures: new DeviceFailureLimits(config.deviceFailureLimit),
+      counters: sharedCounters,
+      deviceFailures: new DeviceFailureLimits(sharedCounters, config.deviceFailureLimit),
       users,
       sessions,
       cookies: cookieNames(config.issuer),
       mailer,
       signin: {
         proofs: new EmailProofs(derive('tessera email proof hmac')),
-        sendLimits: new SendLimits(config.signinSendLimitAddress, config.signinSendLimitIp, () =>
-          clock.now(),
-        ),
+        sendLimits: new SendLimits(sharedCounters, config.signinSendLimitAddress, config.signinSendLimitIp),
       },
       oidc: new OidcService(codes, users, sessions, () => clock.now()),
     }
@@ -326,11 +332,13 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         await keys.stop()
         await token?.close()
         await audit.stop()
+        await sharedCounters.close()
         mailer.close()
         if (!options.storage) await storage.close()
       },
     }
   } catch (error) {
+    await counters?.close()
     await token?.close()
     if (!options.storage) await storage.close()
     throw error

@@ -5,7 +5,9 @@ import {
   parseDuration,
   parseInteger,
   parseIssuer,
+  parseLimitsStore,
   parseLogLevel,
+  parseRedisUrl,
   parseSmtpUrl,
   parseString,
   parseWebhookUrl,
@@ -316,6 +318,18 @@ export const SETTINGS = {
     default: undefined,
     parse: parseWebhookUrl,
     doc: 'URL that receives each security event as a JSON POST (retried with backoff, never blocking a request)',
+  },
+  redisUrl: {
+    env: 'TESSERA_REDIS_URL',
+    default: undefined,
+    parse: parseRedisUrl,
+    doc: '`redis://[user:pass@]host:port[/db]`: rate limits, failure counters and the replay cache in Redis, shared by every instance',
+  },
+  limitsStore: {
+    env: 'TESSERA_LIMITS_STORE',
+    default: undefined,
+    parse: parseLimitsStore,
+    doc: '`redis`, `database` or `memory` (one instance only); default redis when TESSERA_REDIS_URL is set, else database',
   },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const

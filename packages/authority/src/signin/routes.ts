@@ -57,7 +57,7 @@ async function issueProof(
   email: string,
   returnTo: string,
 ): Promise<void> {
-  const wait = ctx.signin.sendLimits.take(email, request.ip)
+  const wait = await ctx.signin.sendLimits.take(email, request.ip)
   if (wait > 0) throw tooMany(wait)
   const now = ctx.clock.now()
   const proof = ctx.signin.proofs.fresh()

@@ -1,4 +1,5 @@
 import { type Kysely, Migrator, sql } from 'kysely'
+import * as counters from './kysely-counters.js'
 import * as devices from './kysely-devices.js'
 import * as oidc from './kysely-oidc.js'
 import * as refresh from './kysely-refresh.js'
@@ -16,6 +17,7 @@ import type {
   ClientRecord,
   CodeIssue,
   ConsentRecord,
+  Counter,
   CutoffKind,
   DevicePatch,
   DeviceRecord,
@@ -223,7 +225,20 @@ export class KyselyStorage implements Storage {
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1
   }
 
+  hitCounter(key: string, windowMs: number, now: number): Promise<Counter> {
+    return counters.hitCounter(this.#db, key, windowMs, now)
+  }
+
+  readCounter(key: string, now: number): Promise<Counter | undefined> {
+    return counters.readCounter(this.#db, key, now)
+  }
+
+  resetCounter(key: string): Promise<void> {
+    return counters.resetCounter(this.#db, key)
+  }
+
   async purgeExpired(now: number): Promise<void> {
+    await counters.purgeCounters(this.#db, now)
     await this.#db.deleteFrom('revoked_tokens').where('expires_at', '<', now).execute()
     await this.#db.deleteFrom('used_ids').where('expires_at', '<', now).execute()
     await refresh.purgeRefresh(this.#db, now)

@@ -241,6 +241,19 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
           .execute()
       },
     },
+    '0008-shared-rate-limits': {
+      async up(db: Kysely<unknown>) {
+        // Rate limits and failure counters shared by every instance (lib/limits): one row per key,
+        // its count in the window that ends at expires_at, bumped by one atomic upsert.
+        await db.schema
+          .createTable('counters')
+          .addColumn('key', 'varchar(400)', (c) => c.primaryKey())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('counters_expires').on('counters').column('expires_at').execute()
+      },
+    },
   }
 }
 

@@ -45,7 +45,30 @@ export interface KeyTransition {
   at: number
 }
 
-export interface Storage extends DeviceStorage, PeopleStorage, RevocationStorage, OidcStorage {
+/** A count in its window: `expiresAt` (epoch ms) is when the window ends and the count starts over. */
+export interface Counter {
+  count: number
+  expiresAt: number
+}
+
+/** Counters shared by every instance on the database (lib/limits/database-counters.ts). */
+export interface CounterStorage {
+  /**
+   * Adds one to `key`, atomically; a key without a live window starts one ending at now + windowMs.
+   * Returns the count after this hit.
+   */
+  hitCounter(key: string, windowMs: number, now: number): Promise<Counter>
+  /** The live count of `key`, or undefined when it has none (never hit, expired or reset). */
+  readCounter(key: string, now: number): Promise<Counter | undefined>
+  resetCounter(key: string): Promise<void>
+}
+
+export interface Storage
+  extends DeviceStorage,
+    PeopleStorage,
+    RevocationStorage,
+    OidcStorage,
+    CounterStorage {
   readonly dialect: 'sqlite' | 'postgres'
   migrate(): Promise<void>
   close(): Promise<void>
