@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, jwtVerify } from 'jose'
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { basic, freePort } from '../test/helpers/authority.js'
@@ -53,6 +53,20 @@ async function admin(base: string, method: string, path: string, body?: unknown)
   return { status: response.status, body: (await response.json()) as Json }
 }
 
+/** Milliseconds until `check` holds, polled every 25 ms; fails past `timeoutMs`. */
+async function within(timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
+  const started = Date.now()
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`not seen within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  return Date.now() - started
+}
+
+function decodeProtectedKid(jwt: unknown): string | undefined {
+  return typeof jwt === 'string' ? (decodeProtectedHeader(jwt).kid as string | undefined) : undefined
+}
+
 describe('three authority instances on one PostgreSQL behind haproxy', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-cluster-'))
   const instances: Instance[] = []
@@ -98,7 +112,9 @@ describe('three authority instances on one PostgreSQL behind haproxy', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('loses nothing under load while keys rotate and an instance is stopped mid-load', async () => {
+  it('loses nothing under load while keys rotate and an instance is stopped mid-load', {
+    timeout: 120_000,
+  }, async () => {
     const client = (await admin(base, 'POST', '/oauth/register', { client_name: 'load', scope: 'read' }))
       .body as Credentials
     const fleet = (
@@ -242,11 +258,44 @@ describe('three authority instances on one PostgreSQL behind haproxy', () => {
         "SELECT count(*)::int AS n FROM audit_log WHERE event = 'refresh_token_reuse'",
       )
       expect(reuse.rows[0]).toEqual({ n: 0 })
+      // The other events of the load: each device login, each answered refresh, both rotations.
+      const counts = await db.query<{ event: string; n: number }>(
+        "SELECT event, count(*)::int AS n FROM audit_log WHERE event IN ('device.login', 'refresh_token.rotated', 'key.rotated') GROUP BY event",
+      )
+      expect(Object.fromEntries(counts.rows.map((row) => [row.event, row.n]))).toEqual({
+        'device.login': DEVICES,
+        'refresh_token.rotated': outcomes.filter((o) => o.kind === 'refresh').length,
+        'key.rotated': 2,
+      })
     } finally {
       await db.end()
     }
+
+    // How fast a change made on one instance reaches another (README, "Running more than one
+    // instance"): a disabled client, then a revoked key, each watched from another instance.
+    const [first, , third] = instances as [Instance, Instance, Instance]
+    const on = (instance: Instance) => `http://127.0.0.1:${instance.port}`
+    // The worst case: the watching instance has just cached the client.
+    const warm = await token(on(third), client, { grant_type: 'client_credentials', scope: 'read' })
+    expect(warm.status).toBe(200)
+    const disabled = await admin(on(first), 'POST', `/admin/clients/${client.client_id}/disable`)
+    expect(disabled.status).toBe(200)
+    const clientLag = await within(6000, async () => {
+      const answer = await token(on(third), client, { grant_type: 'client_credentials', scope: 'read' })
+      return answer.status === 401
+    })
+    const oldest = [...kids].find((kid) => kid !== decodeProtectedKid(outcomes.at(-1)?.body.access_token))
+    const revoked = await admin(on(first), 'POST', `/admin/keys/${oldest}/revoke`)
+    expect(revoked.status).toBe(200)
+    const keyLag = await within(3000, async () => {
+      const set = (await (await fetch(`${on(third)}/.well-known/jwks.json`)).json()) as JSONWebKeySet
+      return !set.keys.some((key) => key.kid === oldest)
+    })
+    // The client cache lives 5 s; keys reload every TESSERA_KEY_RELOAD_INTERVAL (0.5 s here).
+    expect(clientLag).toBeLessThan(5500)
+    expect(keyLag).toBeLessThan(1500)
     process.stderr.write(
-      `cluster: ${outcomes.length} token responses in ${LOAD_MS} ms (${[...statuses].map(([s, n]) => `${n}×${s}`).join(', ')}), ${kids.size} signing keys\n`,
+      `cluster: ${outcomes.length} token responses in ${LOAD_MS} ms (${[...statuses].map(([s, n]) => `${n}×${s}`).join(', ')}), ${kids.size} signing keys; a disabled client reached another instance in ${clientLag} ms, a revoked key in ${keyLag} ms\n`,
     )
   })
 })
