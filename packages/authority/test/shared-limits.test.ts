@@ -114,7 +114,7 @@ describe('shared counter stores', () => {
 /**
  * The same through HTTP: two authority instances, one PostgreSQL (then one Redis). Each takes three
  * failed device logins at once; the shared budget of four is spent, so both refuse the next one — each
- * alone, counting on its own, would still have one left.
+ * alone, counting on its own (three failures at most), would still have one left.
  */
 describe.each(['database', 'redis'] as const)('two instances sharing the %s', (backend) => {
   const dir = tempDir()
@@ -153,7 +153,10 @@ describe.each(['database', 'redis'] as const)('two instances sharing the %s', (b
         login(instance.url, fleet, await assertion(wrong, device.id, instance.url)),
       ),
     )
-    expect(failures.map((answer) => answer.status)).toEqual(Array(6).fill(400))
+    // Those that arrive after four were charged are refused already; at least four are failures.
+    const statuses = failures.map((answer) => answer.status)
+    expect(statuses.filter((status) => status !== 400 && status !== 429)).toEqual([])
+    expect(statuses.filter((status) => status === 400).length).toBeGreaterThanOrEqual(4)
     for (const instance of [a, b]) {
       const refused = await login(instance.url, fleet, await assertion(key, device.id, instance.url))
       expect(refused.status).toBe(429)

@@ -25,6 +25,12 @@ export interface CounterStore {
   readonly backend: 'redis' | 'database' | 'memory'
   /** The clock the windows run on (epoch ms): a Counter's expiresAt is on it. */
   now(): number
+  /**
+   * The same counters on another clock: rate limits run on real time (a test's or an operator's
+   * jumped clock must not freeze a one-second window), the replay cache on the authority's clock
+   * (the `exp` of the assertions it records). Closing either closes both.
+   */
+  withClock(now: () => number): CounterStore
   hit(key: string, windowMs: number): Promise<Counter>
   read(key: string): Promise<Counter | undefined>
   reset(key: string): Promise<void>

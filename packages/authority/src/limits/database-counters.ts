@@ -36,5 +36,9 @@ export class DatabaseCounters implements CounterStore {
     return this.#now()
   }
 
+  withClock(now: () => number): CounterStore {
+    return new DatabaseCounters(this.#storage, now)
+  }
+
   async close(): Promise<void> {}
 }

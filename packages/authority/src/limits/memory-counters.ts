@@ -10,12 +10,18 @@ export class MemoryCounters implements CounterStore {
   readonly backend = 'memory'
   readonly #now: () => number
   readonly #limit: number
-  readonly #counters = new Map<string, Counter>()
-  readonly #used = new Map<string, number>()
+  readonly #counters: Map<string, Counter>
+  readonly #used: Map<string, number>
 
-  constructor(now: () => number, limit = 100_000) {
+  constructor(now: () => number, limit = 100_000, shared?: MemoryCounters) {
     this.#now = now
     this.#limit = limit
+    this.#counters = shared === undefined ? new Map() : shared.#counters
+    this.#used = shared === undefined ? new Map() : shared.#used
+  }
+
+  withClock(now: () => number): CounterStore {
+    return new MemoryCounters(now, this.#limit, this)
   }
 
   async hit(key: string, windowMs: number): Promise<Counter> {

@@ -82,6 +82,10 @@ export class RedisCounters implements CounterStore {
     return this.#now()
   }
 
+  withClock(now: () => number): CounterStore {
+    return new RedisCounters(this.#redis, now)
+  }
+
   async close(): Promise<void> {
     await this.#redis.quit().catch(() => this.#redis.disconnect())
   }
