@@ -26,7 +26,7 @@ import { AuditLog } from './lib/audit.js'
 import { checkOptions } from './lib/check-options.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { registerFormParser } from './lib/form-body.js'
-import { trackInFlight } from './lib/graceful-shutdown.js'
+import { FrontDoor } from './lib/graceful-shutdown.js'
 import { OAuthError } from './lib/oauth-error.js'
 import { endpointUrl, PATHS } from './lib/paths.js'
 import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
@@ -131,7 +131,10 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
   // at info and below; above info there are none, so requests share the root logger instead of
   // building a child each (about 2 µs a request, a tenth of a JWKS response).
   const requestLogs = ['trace', 'debug', 'info'].includes(config.logLevel)
+  // The HTTP server in front of Fastify: drain tracking, and the JWKS answered before routing.
+  const front = new FrontDoor()
   const app = Fastify({
+    serverFactory: front.serverFactory,
     logger: { level: config.logLevel, serializers: { req: requestLogView } },
     childLoggerFactory: (logger, bindings, options) =>
       requestLogs || options.level !== undefined ? logger.child(bindings, options) : logger,
@@ -182,10 +185,12 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       now: () => clock.now(),
       date: clock.date,
     }
-    // Per second, shared by every instance (limits/): one atomic hit each, none when set to 0.
+    // Per second, shared by every instance (limits/): one atomic hit each, none when set to 0. On
+    // real time, not the authority's clock, like the failure budgets below.
+    const realTime = sharedCounters.withClock(Date.now)
     const limits = {
-      perClient: new WindowLimit(sharedCounters, 'rate:client', config.rateLimitPerClient, 1000),
-      perAddress: new WindowLimit(sharedCounters, 'rate:address', config.rateLimitPerAddress, 1000),
+      perClient: new WindowLimit(realTime, 'rate:client', config.rateLimitPerClient, 1000),
+      perAddress: new WindowLimit(realTime, 'rate:address', config.rateLimitPerAddress, 1000),
     }
     // Refresh tokens are hashed under their own key, derived like the client-secret key: every
     // instance sharing the master key finds the same hashes.
@@ -235,7 +240,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       devices: new DeviceRegistry(storage, clock),
       refresh,
       counters: sharedCounters,
-      deviceFailures: new DeviceFailureLimits(sharedCounters, config.deviceFailureLimit),
+      deviceFailures: new DeviceFailureLimits(realTime, config.deviceFailureLimit),
       users,
       sessions,
       cookies: cookieNames(config.issuer),
@@ -261,7 +266,6 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     }, 60_000)
     purge.unref()
 
-    const inFlight = trackInFlight(app, app.log)
     registerFormParser(app)
     app.setErrorHandler((error: FastifyError | OAuthError, _request, reply) => {
       const { status, headers, body } = sendError(error, app.log)
@@ -279,6 +283,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       return reply.code(404).send({ error: 'invalid_request', error_description: 'no such endpoint' })
     })
     observability.attach({ app, keys, audit, adminToken, tokenPath: PATHS.token })
+    const { metrics } = observability
+    if (metrics) front.onAnswer((route, method, status) => metrics.countRequest(route, method, status))
     registerHealth(app, { storage, keys })
     const security = watchSecurity({
       app,
@@ -291,7 +297,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     registerMetadata(app, context)
     registerDiscovery(app, context)
     registerUserinfo(app, context)
-    registerJwks(app, context)
+    // Answered ahead of Fastify unless every request is logged (info and below): it would skip the log.
+    registerJwks(app, context, requestLogs ? undefined : front)
     registerToken(app, context)
     registerIntrospection(app, context)
     registerRevocation(app, context)
@@ -320,12 +327,12 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         return url
       },
       purgeExpired,
-      inFlight: () => inFlight.count(),
+      inFlight: () => front.count(),
       async close() {
         if (closed) return
         closed = true
         clearInterval(purge)
-        await inFlight.drain(config.drainTimeout * 1000)
+        await front.drain(config.drainTimeout * 1000, app.log)
         await app.close()
         await observability.close()
         await security.close()

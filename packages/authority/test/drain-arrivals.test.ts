@@ -63,6 +63,8 @@ describe('draining answers what arrives during the stop', () => {
       port,
     )
     try {
+      // Once it has answered a request its signal handlers are in place (the banner comes just before).
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
       // Paused, the process can neither accept nor read: the kernel queues the connections and their
       // requests, as it does for a busy server. SIGTERM then arrives together with all of them.
       server.child.kill('SIGSTOP')

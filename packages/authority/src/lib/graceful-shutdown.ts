@@ -1,25 +1,18 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  createServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http'
 import { Server, type Socket } from 'node:net'
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger } from 'fastify'
 
 /** What a draining server answers to anything new: the standard error body, and "go elsewhere". */
 const DRAINING_BODY = JSON.stringify({
   error: 'temporarily_unavailable',
   error_description: 'the server is shutting down; retry the request',
 })
-
-export interface InFlight {
-  /** Requests whose headers arrived and whose response has not finished (or been aborted). */
-  count(): number
-  /**
-   * Answers new requests with 503 and `Connection: close` while it keeps accepting, until the server
-   * has been quiet for a moment (nothing in flight, no new connection or request); then stops
-   * listening, closes the idle connections and waits for the rest — at most `timeoutMs` in all,
-   * after which the connections still open are closed. Resolves with how many requests it abandoned
-   * that way (0 when everything drained).
-   */
-  drain(timeoutMs: number): Promise<number>
-}
 
 /**
  * How long the draining server must see no new connection or request before it stops listening.
@@ -30,77 +23,176 @@ export interface InFlight {
  */
 const QUIET_MS = 100
 
-/** Per connection: its requests not yet answered, and the latest one (the one that may close it). */
-interface Connection {
-  open: number
-  latest: IncomingMessage | undefined
+/** On a socket: the response to the latest request read on it (the one that may close it). */
+const LATEST = Symbol('latest response')
+type TrackedSocket = Socket & { [LATEST]?: ServerResponse | undefined }
+
+/** The options Fastify hands its serverFactory (its own, processed). */
+interface FactoryOptions {
+  http?: ServerOptions
+  keepAliveTimeout?: number
+  requestTimeout?: number
+  connectionTimeout?: number
 }
 
-/**
- * Drain machinery for a rolling deploy: a signal must neither hang the process (keep-alive
- * connections used to hold the server open until their keep-alive timeout) nor reset a request the
- * server has read or accepted. Register before the routes, so the hooks see every request.
- */
-export function trackInFlight(app: FastifyInstance, log: FastifyBaseLogger): InFlight {
-  let inFlight = 0
-  let draining = false
-  let lastActivity = 0
-  let changed: (() => void) | undefined
-  const connections = new WeakMap<Socket, Connection>()
-  const server = app.server
+/** Answers a request completely and returns true, or returns false to leave it to Fastify. */
+export type FastRoute = (request: IncomingMessage, response: ServerResponse) => boolean
 
-  server.on('connection', () => {
-    lastActivity = performance.now()
-  })
-  // Ahead of Fastify's own listener, so a request is counted before any hook can answer it.
-  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
-    lastActivity = performance.now()
-    inFlight++
-    let connection = connections.get(request.socket)
-    if (connection === undefined) {
-      connection = { open: 0, latest: undefined }
-      connections.set(request.socket, connection)
-    }
-    connection.open++
-    connection.latest = request
-    const tracked = connection
+/**
+ * The HTTP server in front of Fastify (its `serverFactory`): drain machinery for a rolling deploy,
+ * and a few routes answered before Fastify's routing and hooks.
+ *
+ * A signal must neither hang the process (keep-alive connections used to hold the server open until
+ * their keep-alive timeout) nor reset a request the server has read or accepted. Every request is
+ * tracked here, at the raw request event, so the tracking costs no Fastify hook; while draining, a new
+ * request is answered 503 here, before Fastify sees it.
+ *
+ * Fast routes (the JWKS) skip Fastify's per-request machinery: they answer from memory, synchronously,
+ * and report their answer to `onAnswer` (the request metrics).
+ */
+export class FrontDoor {
+  #server: HttpServer | undefined
+  #inFlight = 0
+  #draining = false
+  #lastActivity = 0
+  #changed: (() => void) | undefined
+  readonly #open = new Set<ServerResponse>()
+  /** Responses told to close their connection when the drain began. */
+  readonly #closing = new Set<ServerResponse>()
+  readonly #fast = new Map<string, FastRoute>()
+  #onAnswer: ((route: string, method: string, status: number) => void) | undefined
+
+  /** Fastify's serverFactory: node:http with the timeouts Fastify would set on its own server. */
+  readonly serverFactory = (
+    handler: (request: IncomingMessage, response: ServerResponse) => void,
+    options: FactoryOptions,
+  ): HttpServer => {
+    const server = createServer(options.http ?? {}, (request, response) =>
+      this.#dispatch(request, response, handler),
+    )
+    server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000
+    server.requestTimeout = options.requestTimeout ?? 0
+    server.setTimeout(options.connectionTimeout ?? 0)
+    server.on('connection', () => {
+      this.#lastActivity = performance.now()
+    })
+    this.#server = server
+    return server
+  }
+
+  /**
+   * Answers `method path` (the exact request target, no query) with `route` ahead of Fastify; the
+   * path must be registered in Fastify too, which answers whatever `route` leaves (returns false for).
+   */
+  route(method: string, path: string, route: FastRoute): void {
+    this.#fast.set(`${method} ${path}`, route)
+  }
+
+  /** Called with the route, method and status of every answer a fast route gives. */
+  onAnswer(observe: (route: string, method: string, status: number) => void): void {
+    this.#onAnswer = observe
+  }
+
+  /** Requests whose headers arrived and whose response has not finished (or been aborted). */
+  count(): number {
+    return this.#inFlight
+  }
+
+  #dispatch(
+    request: IncomingMessage,
+    response: ServerResponse,
+    handler: (request: IncomingMessage, response: ServerResponse) => void,
+  ): void {
+    this.#inFlight++
+    this.#open.add(response)
+    const socket = request.socket as TrackedSocket
+    const previous = socket[LATEST]
+    socket[LATEST] = response
     // 'close' fires once the response is sent or the client went away: either way it is over.
     response.once('close', () => {
-      inFlight--
-      tracked.open--
-      if (tracked.latest === request) tracked.latest = undefined
-      lastActivity = performance.now()
-      changed?.()
+      this.#inFlight--
+      this.#open.delete(response)
+      this.#closing.delete(response)
+      if (socket[LATEST] === response) socket[LATEST] = undefined
+      if (this.#draining) {
+        this.#lastActivity = performance.now()
+        this.#changed?.()
+      }
     })
-  })
-
-  app.addHook('onRequest', (_request, reply, done) => {
-    if (!draining) return done()
-    reply
-      .code(503)
-      .header('retry-after', '1')
-      .header('cache-control', 'no-store')
-      .type('application/json')
-      .send(DRAINING_BODY)
-  })
-  app.addHook('onSend', (request, reply, payload, done) => {
-    // While draining, the last request read on a connection ends it, so no keep-alive socket outlives
-    // the drain; one with a request pipelined behind it stays open for that request's answer.
-    if (draining && connections.get(request.raw.socket)?.latest === request.raw) {
-      reply.header('connection', 'close')
+    if (this.#draining) {
+      this.#lastActivity = performance.now()
+      // A request pipelined behind one not yet answered: that one keeps the connection open for
+      // this answer, which closes it instead.
+      if (previous !== undefined && this.#closing.delete(previous) && !previous.headersSent) {
+        previous.shouldKeepAlive = true
+      }
+      response.shouldKeepAlive = false
+      response.writeHead(503, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        'retry-after': '1',
+        'content-length': Buffer.byteLength(DRAINING_BODY),
+      })
+      response.end(DRAINING_BODY)
+      return
     }
-    done(null, payload)
-  })
+    const fast = request.method === undefined ? undefined : this.#fast.get(`${request.method} ${request.url}`)
+    if (fast !== undefined && fast(request, response)) {
+      this.#onAnswer?.(request.url as string, request.method as string, response.statusCode)
+      return
+    }
+    handler(request, response)
+  }
+
+  /**
+   * Answers new requests with 503 and `Connection: close` while it keeps accepting, until the server
+   * has been quiet for a moment (nothing in flight, no new connection or request); then stops
+   * listening, closes the idle connections and waits for the rest — at most `timeoutMs` in all,
+   * after which the connections still open are closed. Resolves with how many requests it abandoned
+   * that way (0 when everything drained).
+   */
+  async drain(timeoutMs: number, log: FastifyBaseLogger): Promise<number> {
+    this.#draining = true
+    // Each answer still to come ends its connection, unless a request is pipelined behind it.
+    for (const response of this.#open) {
+      const socket = response.req.socket as TrackedSocket | null
+      if (!response.headersSent && socket?.[LATEST] === response && response.shouldKeepAlive) {
+        response.shouldKeepAlive = false
+        this.#closing.add(response)
+      }
+    }
+    const server = this.#server
+    if (server === undefined || !server.listening) return 0
+    const deadline = performance.now() + timeoutMs
+    await this.#quiet(deadline)
+    // Stop listening only: http.Server#close would also destroy the connections it deems idle,
+    // including accepted ones whose request is not parsed yet. Resolves once every connection ended.
+    const closed = new Promise<void>((resolve) => Server.prototype.close.call(server, () => resolve()))
+    server.closeIdleConnections()
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), Math.max(0, deadline - performance.now()))
+    })
+    const outcome = await Promise.race([closed, late])
+    clearTimeout(timer)
+    if (outcome !== 'deadline') return 0
+    const abandoned = this.#inFlight
+    log.warn({ abandoned }, 'drain deadline passed; closing the connections still in flight')
+    // Connections the deadline cut short: nothing useful is left on them.
+    server.closeAllConnections()
+    await closed
+    return abandoned
+  }
 
   /** Resolves once nothing is in flight and nothing new came for QUIET_MS, or at `deadline`. */
-  const quiet = (deadline: number) =>
-    new Promise<void>((resolve) => {
+  #quiet(deadline: number): Promise<void> {
+    return new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined
       let settled = false
-      const isQuiet = () => inFlight === 0 && performance.now() - lastActivity >= QUIET_MS
+      const isQuiet = () => this.#inFlight === 0 && performance.now() - this.#lastActivity >= QUIET_MS
       const settle = () => {
         settled = true
-        changed = undefined
+        this.#changed = undefined
         clearTimeout(timer)
         resolve()
       }
@@ -115,40 +207,12 @@ export function trackInFlight(app: FastifyInstance, log: FastifyBaseLogger): InF
           setImmediate(() => (isQuiet() ? settle() : check()))
           return
         }
-        const wait = inFlight === 0 ? QUIET_MS - (now - lastActivity) : deadline - now
+        const wait = this.#inFlight === 0 ? QUIET_MS - (now - this.#lastActivity) : deadline - now
         timer = setTimeout(check, Math.min(Math.max(wait, 1), deadline - now))
       }
-      changed = check
+      this.#changed = check
       setImmediate(check)
     })
-
-  return {
-    count: () => inFlight,
-    async drain(timeoutMs) {
-      draining = true
-      if (!server.listening) return 0
-      const deadline = performance.now() + timeoutMs
-      await quiet(deadline)
-      // Stop listening only: http.Server#close would also destroy the connections it deems idle,
-      // including accepted ones whose request is not parsed yet. Resolves once every connection ended.
-      const closed = new Promise<void>((resolve) => Server.prototype.close.call(server, () => resolve()))
-      server.closeIdleConnections()
-      let timer: NodeJS.Timeout | undefined
-      const late = new Promise<'deadline'>((resolve) => {
-        timer = setTimeout(() => resolve('deadline'), Math.max(0, deadline - performance.now()))
-      })
-      const outcome = await Promise.race([closed, late])
-      clearTimeout(timer)
-      let abandoned = 0
-      if (outcome === 'deadline') {
-        abandoned = inFlight
-        log.warn({ abandoned }, 'drain deadline passed; closing the connections still in flight')
-        // Connections the deadline cut short: nothing useful is left on them.
-        server.closeAllConnections()
-        await closed
-      }
-      return abandoned
-    },
   }
 }
 
