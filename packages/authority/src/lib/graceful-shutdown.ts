@@ -137,7 +137,7 @@ export class FrontDoor {
       return
     }
     const fast = request.method === undefined ? undefined : this.#fast.get(`${request.method} ${request.url}`)
-    if (fast !== undefined && fast(request, response)) {
+    if (fast?.(request, response)) {
       this.#onAnswer?.(request.url as string, request.method as string, response.statusCode)
       return
     }
