@@ -81,8 +81,12 @@ describe('draining answers what arrives during the stop', () => {
         const [only, ...more] = responses(answer.text)
         expect(more).toEqual([])
         expect([200, 503]).toContain(only?.status)
-        expect(only?.connection).toBe('close')
-        if (only?.status === 503) expect(answer.text).toContain('"error":"temporarily_unavailable"')
+        // Read before the signal was handled: answered as usual, the idle connection closed later.
+        // Read after: refused as new work, and the connection closed with the answer.
+        if (only?.status === 503) {
+          expect(only.connection).toBe('close')
+          expect(answer.text).toContain('"error":"temporarily_unavailable"')
+        }
       }
       expect(await exited).toBe(0)
     } finally {
