@@ -13,6 +13,7 @@ packages=(
   openssl          # the MQTT TLS listener test makes a throwaway self-signed certificate
   softhsm2         # PKCS#11 signing keys: the HSM tests initialise a SoftHSM token in a temp dir
   haproxy          # npm run test:cluster: three authority instances behind a load balancer
+  redis-server     # shared rate limits, failure counters and replay cache across instances (TESSERA_REDIS_URL)
 )
 
 missing=()

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-/** `npm run test:cluster`: the scale-out proof, outside `npm test` (it starts five processes). */
+/** `npm run test:cluster`: the scale-out proof alone (`npm test` runs it too, with everything else). */
 export default defineConfig({
   root: fileURLToPath(new URL('../../../', import.meta.url)),
   test: {

@@ -8,7 +8,9 @@ import type { RecipientKeys } from './encryption/recipient-keys.js'
 import type { KeyManager } from './keys/key-manager.js'
 import type { AuditLog } from './lib/audit.js'
 import type { Clock } from './lib/clock.js'
-import type { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
+import type { CounterStore } from './limits/counter-store.js'
+import type { DeviceFailureLimits } from './limits/device-failure-limits.js'
+import type { WindowLimit } from './limits/window-limit.js'
 import type { Lockout } from './lockout/lockout.js'
 import type { OidcService } from './oidc/oidc-service.js'
 import type { PasskeyChallenges } from './passkeys/challenges.js'
@@ -36,7 +38,9 @@ export interface AuthorityContext {
   readonly audit: AuditLog
   readonly log: FastifyBaseLogger
   readonly adminToken: string
-  readonly limits: { readonly perClient: RateLimiter; readonly perAddress: RateLimiter }
+  /** Shared by every instance: rate limits, failure counters and the replay cache (limits/). */
+  readonly counters: CounterStore
+  readonly limits: { readonly perClient: WindowLimit; readonly perAddress: WindowLimit }
   readonly devices: DeviceRegistry
   readonly refresh: RefreshTokens
   readonly deviceFailures: DeviceFailureLimits

@@ -30,13 +30,16 @@ import { AuditLog } from './lib/audit.js'
 import { checkOptions } from './lib/check-options.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { registerFormParser } from './lib/form-body.js'
-import { trackInFlight } from './lib/graceful-shutdown.js'
+import { FrontDoor } from './lib/graceful-shutdown.js'
 import { OAuthError } from './lib/oauth-error.js'
 import { endpointUrl, PATHS } from './lib/paths.js'
 import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
-import { DeviceFailureLimits, RateLimiter } from './lib/rate-limit.js'
 import { requestLogView } from './lib/request-log.js'
-import { databaseCounters, MemoryCounterStore } from './lockout/counter-store.js'
+import type { CounterStore } from './limits/counter-store.js'
+import { DeviceFailureLimits } from './limits/device-failure-limits.js'
+import { openCounterStore } from './limits/open-counter-store.js'
+import { WindowLimit } from './limits/window-limit.js'
+import { lockoutCounters } from './lockout/counter-store.js'
 import { Lockout } from './lockout/lockout.js'
 import { AuthorityObservability } from './metrics/observe-authority.js'
 import { AuthorizationCodes } from './oidc/authorization-codes.js'
@@ -143,7 +146,10 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
   // at info and below; above info there are none, so requests share the root logger instead of
   // building a child each (about 2 µs a request, a tenth of a JWKS response).
   const requestLogs = ['trace', 'debug', 'info'].includes(config.logLevel)
+  // The HTTP server in front of Fastify: drain tracking, and the JWKS answered before routing.
+  const front = new FrontDoor()
   const app = Fastify({
+    serverFactory: front.serverFactory,
     logger: { level: config.logLevel, serializers: { req: requestLogView } },
     childLoggerFactory: (logger, bindings, options) =>
       requestLogs || options.level !== undefined ? logger.child(bindings, options) : logger,
@@ -165,9 +171,12 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
   const observability = new AuthorityObservability(config, clock)
   const storage = observability.storage(options.storage ?? createStorage(config.databaseUrl))
   let token: Awaited<ReturnType<typeof openKeyToken>>
+  let counters: CounterStore | undefined
   try {
     token = await openKeyToken(config)
     await storage.migrate()
+    const sharedCounters = await openCounterStore(config, storage, () => clock.now())
+    counters = sharedCounters
     const masterKey = await loadMasterKey(config, storage)
     if (masterKey.warning !== undefined) app.log.warn({ path: masterKey.path }, masterKey.warning)
     const sealer = await openSealer(storage, masterKey)
@@ -183,7 +192,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     const clientAuth: ClientAuthContext = {
       find: (clientId) => clients.find(clientId),
       matchesSecret: (secret, hash) => hasher.matches(secret, hash),
-      useOnce: (id, expiresAt) => storage.useOnce(id, expiresAt),
+      useOnce: (id, expiresAt) => sharedCounters.useOnce(id, expiresAt),
       issuer: config.issuer,
       tokenEndpoint: endpointUrl(config, PATHS.token),
       clockTolerance: config.clockTolerance,
@@ -191,9 +200,12 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       now: () => clock.now(),
       date: clock.date,
     }
+    // Per second, shared by every instance (limits/): one atomic hit each, none when set to 0. On
+    // real time, not the authority's clock, like the failure budgets below.
+    const realTime = sharedCounters.withClock(Date.now)
     const limits = {
-      perClient: new RateLimiter(config.rateLimitPerClient),
-      perAddress: new RateLimiter(config.rateLimitPerAddress),
+      perClient: new WindowLimit(realTime, 'rate:client', config.rateLimitPerClient, 1000),
+      perAddress: new WindowLimit(realTime, 'rate:address', config.rateLimitPerAddress, 1000),
     }
     // Refresh tokens are hashed under their own key, derived like the client-secret key: every
     // instance sharing the master key finds the same hashes.
@@ -242,16 +254,15 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       limits,
       devices: new DeviceRegistry(storage, clock),
       refresh,
-      deviceFailures: new DeviceFailureLimits(config.deviceFailureLimit),
+      counters: sharedCounters,
+      deviceFailures: new DeviceFailureLimits(realTime, config.deviceFailureLimit),
       users,
       sessions,
       cookies: cookieNames(config.issuer),
       mailer,
       signin: {
         proofs: new EmailProofs(derive('tessera email proof hmac')),
-        sendLimits: new SendLimits(config.signinSendLimitAddress, config.signinSendLimitIp, () =>
-          clock.now(),
-        ),
+        sendLimits: new SendLimits(sharedCounters, config.signinSendLimitAddress, config.signinSendLimitIp),
       },
       oidc: new OidcService(codes, users, sessions, () => clock.now()),
       encryption: {
@@ -259,7 +270,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         resources: new ResourceRegistry(storage, clock),
       },
       lockout: new Lockout({
-        store: config.lockoutStore === 'memory' ? new MemoryCounterStore() : databaseCounters(storage),
+        // On the authority's clock, like the shared store itself (openCounterStore above).
+        store: lockoutCounters(sharedCounters),
         policy: {
           accountFailures: config.lockoutFailures,
           addressFailures: config.lockoutAddressFailures,
@@ -289,7 +301,6 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     }, 60_000)
     purge.unref()
 
-    const inFlight = trackInFlight(app, app.log)
     registerFormParser(app)
     app.setErrorHandler((error: FastifyError | OAuthError, _request, reply) => {
       const { status, headers, body } = sendError(error, app.log)
@@ -307,6 +318,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
       return reply.code(404).send({ error: 'invalid_request', error_description: 'no such endpoint' })
     })
     observability.attach({ app, keys, audit, adminToken, tokenPath: PATHS.token })
+    const { metrics } = observability
+    if (metrics) front.onAnswer((route, method, status) => metrics.countRequest(route, method, status))
     registerHealth(app, { storage, keys })
     const security = watchSecurity({
       app,
@@ -320,7 +333,8 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     registerMetadata(app, context)
     registerDiscovery(app, context)
     registerUserinfo(app, context)
-    registerJwks(app, context)
+    // Answered ahead of Fastify unless every request is logged (info and below): it would skip the log.
+    registerJwks(app, context, requestLogs ? undefined : front)
     registerToken(app, context)
     registerIntrospection(app, context)
     registerRevocation(app, context)
@@ -355,23 +369,25 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         return url
       },
       purgeExpired,
-      inFlight: () => inFlight.count(),
+      inFlight: () => front.count(),
       async close() {
         if (closed) return
         closed = true
         clearInterval(purge)
-        await inFlight.drain(config.drainTimeout * 1000)
+        await front.drain(config.drainTimeout * 1000, app.log)
         await app.close()
         await observability.close()
         await security.close()
         await keys.stop()
         await token?.close()
         await audit.stop()
+        await sharedCounters.close()
         mailer.close()
         if (!options.storage) await storage.close()
       },
     }
   } catch (error) {
+    await counters?.close()
     await token?.close()
     if (!options.storage) await storage.close()
     throw error

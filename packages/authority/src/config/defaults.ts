@@ -2,12 +2,13 @@ import {
   parseAdminToken,
   parseAlgorithm,
   parseBoolean,
-  parseChoice,
   parseDuration,
   parseInteger,
   parseIssuer,
+  parseLimitsStore,
   parseLogLevel,
   parseOrigins,
+  parseRedisUrl,
   parseRpId,
   parseSmtpUrl,
   parseString,
@@ -284,12 +285,7 @@ export const SETTINGS = {
     parse: parseInteger(0, 100_000),
     doc: 'Account failures after which the account stays locked until an admin clears it (0 = never)',
   },
-  lockoutStore: {
-    env: 'TESSERA_LOCKOUT_STORE',
-    default: 'database',
-    parse: parseChoice(['database', 'memory']),
-    doc: 'Where lockout counters live: `database` (shared by every instance) or `memory` (one instance only)',
-  },
+
   auditRetention: {
     env: 'TESSERA_AUDIT_RETENTION',
     default: 90 * 86_400,
@@ -379,6 +375,18 @@ export const SETTINGS = {
     default: undefined,
     parse: parseOrigins,
     doc: "Passkeys: the page origins allowed in WebAuthn responses, comma-separated; default the issuer URL's origin",
+  },
+  redisUrl: {
+    env: 'TESSERA_REDIS_URL',
+    default: undefined,
+    parse: parseRedisUrl,
+    doc: '`redis://[user:pass@]host:port[/db]`: rate limits, failure counters and the replay cache in Redis, shared by every instance',
+  },
+  limitsStore: {
+    env: 'TESSERA_LIMITS_STORE',
+    default: undefined,
+    parse: parseLimitsStore,
+    doc: '`redis`, `database` or `memory` (one instance only); default redis when TESSERA_REDIS_URL is set, else database',
   },
   logLevel: { env: 'TESSERA_LOG_LEVEL', default: 'info', parse: parseLogLevel, doc: 'pino log level' },
 } as const

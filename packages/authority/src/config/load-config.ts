@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { checkOptions, closestName } from '../lib/check-options.js'
+import type { LimitsStore } from '../limits/open-counter-store.js'
 import { SETTINGS, type SettingName } from './defaults.js'
 import { SettingError } from './parsers.js'
 
@@ -59,7 +60,6 @@ export interface AuthorityConfig {
   readonly lockoutMaxWait: number
   readonly lockoutResetAfter: number
   readonly lockoutPermanentAfter: number
-  readonly lockoutStore: 'database' | 'memory'
   /** Seconds; 0 keeps the audit log forever. */
   readonly auditRetention: number
   /** Seconds. */
@@ -81,6 +81,8 @@ export interface AuthorityConfig {
   /** Passkeys: the RP ID and the origins a WebAuthn response may come from (defaults: the issuer's). */
   readonly webauthnRpId: string
   readonly webauthnOrigins: readonly string[]
+  readonly redisUrl: string | undefined
+  readonly limitsStore: LimitsStore | undefined
 }
 
 /** A configuration problem; start-up stops with this message, which names the setting. */
@@ -170,6 +172,11 @@ function finish(values: Record<string, unknown>): AuthorityConfig {
     dataDir,
     databaseUrl: (values.databaseUrl as string | undefined) ?? `sqlite:${join(dataDir, 'tessera.db')}`,
     retirePeriod,
+  }
+  if (config.limitsStore === 'redis' && config.redisUrl === undefined) {
+    throw new ConfigError(
+      'invalid setting "limitsStore" (TESSERA_LIMITS_STORE=redis): needs TESSERA_REDIS_URL',
+    )
   }
   // Cross-setting rules: each one is what keeps a rotation free of failed verifications.
   if (retirePeriod < minimumRetire) {

@@ -164,11 +164,25 @@ export function parseOrigins(raw: unknown): readonly string[] {
   )
 }
 
-/** One of a fixed set of words. */
-export function parseChoice<const T extends string>(choices: readonly T[]): (raw: unknown) => T {
-  return (raw) => {
-    if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw))
-      throw new SettingError(`must be one of ${choices.join(', ')}`)
-    return raw as T
+/** A Redis URL for ioredis: redis:// or rediss://, with a host. */
+export function parseRedisUrl(raw: unknown): string {
+  const text = parseString(raw)
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new SettingError('must be a URL such as redis://127.0.0.1:6379')
   }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new SettingError('must be a redis:// or rediss:// URL with a host')
+  }
+  return text
+}
+
+const LIMITS_STORES = ['redis', 'database', 'memory'] as const
+
+export function parseLimitsStore(raw: unknown): (typeof LIMITS_STORES)[number] {
+  const value = LIMITS_STORES.find((store) => store === raw)
+  if (value === undefined) throw new SettingError(`must be one of ${LIMITS_STORES.join(', ')}`)
+  return value
 }

@@ -5,7 +5,7 @@ import { createAccessTokenVerifier } from '../keys/access-token-verifier.js'
 import { formOf } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { PATHS } from '../lib/paths.js'
-import { takeOrRefuse } from '../lib/rate-limit.js'
+import { takeOrRefuse } from '../limits/window-limit.js'
 import { introspectRefreshToken, looksLikeRefreshToken } from '../refresh/refresh-endpoints.js'
 
 /** RFC 7662 token introspection, for the access and refresh tokens this authority issued. */
@@ -15,10 +15,10 @@ export function registerIntrospection(app: FastifyInstance, ctx: AuthorityContex
     // §2.1: a form-encoded POST with `token` (and an optional `token_type_hint`, which we need not use).
     const form = formOf(request.body, request.headers['content-type'])
     // §4: the endpoint must resist token scanning; the token endpoint's limits apply, before any hash.
-    takeOrRefuse(ctx.limits.perAddress, request.ip, 'too many introspection requests')
+    await takeOrRefuse(ctx.limits.perAddress, request.ip, 'too many introspection requests')
     // §2.1: the caller is an authenticated client.
     const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth)
-    takeOrRefuse(ctx.limits.perClient, client.clientId, 'too many introspection requests')
+    await takeOrRefuse(ctx.limits.perClient, client.clientId, 'too many introspection requests')
     if (!form.token) throw new OAuthError('invalid_request', '"token" is required')
     reply.header('cache-control', 'no-store')
     if (looksLikeRefreshToken(form.token)) return introspectRefreshToken(ctx, client, form.token)

@@ -5,7 +5,7 @@ import { createAccessTokenVerifier } from '../keys/access-token-verifier.js'
 import { formOf } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { PATHS } from '../lib/paths.js'
-import { takeOrRefuse } from '../lib/rate-limit.js'
+import { takeOrRefuse } from '../limits/window-limit.js'
 import { looksLikeRefreshToken, revokeRefreshToken } from '../refresh/refresh-endpoints.js'
 
 /**
@@ -18,12 +18,12 @@ export function registerRevocation(app: FastifyInstance, ctx: AuthorityContext):
     // §2.1: form-encoded POST with `token`, from an authenticated client.
     const form = formOf(request.body, request.headers['content-type'])
     // The token endpoint's limits, before any hash or signature is spent on the request.
-    takeOrRefuse(ctx.limits.perAddress, request.ip, 'too many revocation requests')
+    await takeOrRefuse(ctx.limits.perAddress, request.ip, 'too many revocation requests')
     // §2.1: public clients may revoke their own tokens too (identified by client_id).
     const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth, {
       allowPublic: true,
     })
-    takeOrRefuse(ctx.limits.perClient, client.clientId, 'too many revocation requests')
+    await takeOrRefuse(ctx.limits.perClient, client.clientId, 'too many revocation requests')
     if (!form.token) throw new OAuthError('invalid_request', '"token" is required')
     if (looksLikeRefreshToken(form.token)) {
       await revokeRefreshToken(ctx, client, form.token)

@@ -6,7 +6,7 @@ import { GRANTS } from '../grants/index.js'
 import { type FormBody, formOf } from '../lib/form-body.js'
 import { OAuthError } from '../lib/oauth-error.js'
 import { PATHS } from '../lib/paths.js'
-import { takeOrRefuse } from '../lib/rate-limit.js'
+import { takeOrRefuse } from '../limits/window-limit.js'
 
 /** RFC 6749 §4: the grant handler for `grant_type`, from the map; unknown types are refused. */
 function selectGrant(form: FormBody) {
@@ -25,12 +25,12 @@ export function registerToken(app: FastifyInstance, ctx: AuthorityContext): void
     // §3.2: parameters arrive form-encoded in the body of a POST.
     const form = formOf(request.body, request.headers['content-type'])
     // Refuse floods before spending a hash or a signature verification on them.
-    takeOrRefuse(ctx.limits.perAddress, request.ip, 'too many token requests')
+    await takeOrRefuse(ctx.limits.perAddress, request.ip, 'too many token requests')
     // §3.2.1, §2.3: confidential clients authenticate with the registered method.
     const client = await authenticateClient(request.headers.authorization, form, ctx.clientAuth, {
       allowPublic: true,
     })
-    takeOrRefuse(ctx.limits.perClient, client.clientId, 'too many token requests')
+    await takeOrRefuse(ctx.limits.perClient, client.clientId, 'too many token requests')
     // §4: dispatch on grant_type.
     const grant = selectGrant(form)
     // §5.2 unauthorized_client: only the grant types the client registered (RFC 7591 §2).

@@ -32,15 +32,15 @@ export async function jwtBearer(
 ): Promise<TokenResponse> {
   requireGrantType(client, JWT_BEARER_GRANT)
   const address = request.address
-  ctx.deviceFailures.checkAddress(address)
+  await ctx.deviceFailures.checkAddress(address)
   // §2.1: exactly one JWT in `assertion`.
   if (!form.assertion) throw new OAuthError('invalid_request', '"assertion" is required')
   let deviceId: string | undefined
   /** `verified`: the device's key signed what failed, so the failure is the device's (with this client). */
-  const fail = (reason: string, description: string, verified = false): never => {
+  const fail = async (reason: string, description: string, verified = false): Promise<never> => {
     if (verified && deviceId !== undefined)
-      ctx.deviceFailures.failVerified(address, deviceId, client.clientId)
-    else ctx.deviceFailures.failUnverified(address)
+      await ctx.deviceFailures.failVerified(address, deviceId, client.clientId)
+    else await ctx.deviceFailures.failUnverified(address)
     ctx.audit.record('device.login_failed', deviceId ?? '-', { reason, client_id: client.clientId, address })
     throw new OAuthError('invalid_grant', description)
   }
@@ -48,12 +48,12 @@ export async function jwtBearer(
     const iss = unsafeDecodeJWT(form.assertion).payload.iss
     if (isDeviceId(iss)) deviceId = iss
   } catch {
-    fail('malformed', UNVERIFIED)
+    await fail('malformed', UNVERIFIED)
   }
-  if (deviceId === undefined) return fail('no_issuer', UNVERIFIED)
-  ctx.deviceFailures.checkDevice(deviceId, client.clientId)
+  if (deviceId === undefined) return await fail('no_issuer', UNVERIFIED)
+  await ctx.deviceFailures.checkDevice(deviceId, client.clientId)
   const device = await ctx.devices.find(deviceId)
-  if (device?.status !== 'active') return fail(device ? 'disabled' : 'unknown', UNVERIFIED)
+  if (device?.status !== 'active') return await fail(device ? 'disabled' : 'unknown', UNVERIFIED)
 
   let payload: Record<string, unknown>
   try {
@@ -73,19 +73,19 @@ export async function jwtBearer(
     if (!isJOSEError(error)) throw error
     // Claims are validated only once the signature has verified: those failures are the device's.
     if (error instanceof JWTClaimValidationError)
-      return fail('claims', `invalid assertion: ${error.message}`, true)
-    return fail('invalid_assertion', UNVERIFIED)
+      return await fail('claims', `invalid assertion: ${error.message}`, true)
+    return await fail('invalid_assertion', UNVERIFIED)
   }
   const exp = payload.exp as number
   if (exp - ctx.clock.now() / 1000 > MAX_ASSERTION_LIFETIME + ctx.config.clockTolerance) {
-    fail('too_long', 'the assertion must expire within 10 minutes', true)
+    await fail('too_long', 'the assertion must expire within 10 minutes', true)
   }
   const jti = payload.jti
-  if (!isOpaqueId(jti)) return fail('jti', '"jti" must be 1 to 200 visible ASCII characters', true)
+  if (!isOpaqueId(jti)) return await fail('jti', '"jti" must be 1 to 200 visible ASCII characters', true)
   // §3 item 7: single use, remembered until the assertion could no longer verify anyway. The prefix
   // keeps device and client-assertion identifiers apart in the shared replay store.
-  if (!(await ctx.storage.useOnce(`device:${device.id}:${jti}`, (exp + ctx.config.clockTolerance) * 1000))) {
-    fail('replayed', 'the assertion was already used', true)
+  if (!(await ctx.counters.useOnce(`device:${device.id}:${jti}`, (exp + ctx.config.clockTolerance) * 1000))) {
+    await fail('replayed', 'the assertion was already used', true)
   }
   const audience = resolveAudience(ctx, client, form.resource)
   const { token, family } = await ctx.refresh.startFamily(client.clientId, device.id, audience)

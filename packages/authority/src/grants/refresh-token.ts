@@ -37,14 +37,14 @@ export async function refreshToken(
   requireGrantType(client, 'refresh_token')
   const address = request.address
   if (!form.refresh_token) throw new OAuthError('invalid_request', '"refresh_token" is required')
-  const fail = (
+  const fail = async (
     reason: string,
     deviceId: string | undefined,
     detail: Record<string, unknown> = {},
-  ): never => {
-    ctx.deviceFailures.checkAddress(address)
-    if (deviceId === undefined) ctx.deviceFailures.failUnverified(address)
-    else ctx.deviceFailures.failVerified(address, deviceId, client.clientId)
+  ): Promise<never> => {
+    await ctx.deviceFailures.checkAddress(address)
+    if (deviceId === undefined) await ctx.deviceFailures.failUnverified(address)
+    else await ctx.deviceFailures.failVerified(address, deviceId, client.clientId)
     ctx.audit.record('refresh_token.failed', deviceId ?? '-', {
       reason,
       client_id: client.clientId,
@@ -54,7 +54,7 @@ export async function refreshToken(
     throw new OAuthError('invalid_grant', DESCRIPTIONS[reason] ?? NOT_VALID)
   }
   const found = await ctx.refresh.find(form.refresh_token)
-  if (!found) return fail('unknown', undefined)
+  if (!found) return await fail('unknown', undefined)
   // A user's family (OIDC offline_access) refreshes a user's grant, not a device.
   const { user } = found.family
   if (user)
@@ -68,11 +68,11 @@ export async function refreshToken(
   // §6: a refresh cannot widen the grant; this authority has no scope to narrow on device tokens.
   if (form.scope !== undefined) throw new OAuthError('invalid_scope', 'device tokens take no "scope"')
   // Bound to its client: another client learns nothing more, and the family is left alone.
-  if (found.family.clientId !== client.clientId) return fail('client_mismatch', undefined)
+  if (found.family.clientId !== client.clientId) return await fail('client_mismatch', undefined)
   const deviceId = found.family.deviceId
   // Re-read the device every time: a disabled or deleted device stops refreshing at once.
   const device = await ctx.devices.find(deviceId)
-  if (device?.status !== 'active') return fail('device', deviceId)
+  if (device?.status !== 'active') return await fail('device', deviceId)
   const result = await ctx.refresh.rotate(found, client.clientId)
   if (!result.ok) {
     if (result.reason === 'reuse' && result.family) {
@@ -82,7 +82,7 @@ export async function refreshToken(
         address,
       })
     }
-    return fail(result.reason, deviceId, result.family ? { family: result.family.id } : {})
+    return await fail(result.reason, deviceId, result.family ? { family: result.family.id } : {})
   }
   ctx.audit.record('refresh_token.rotated', result.family.deviceId, {
     family: result.family.id,

@@ -1,4 +1,12 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import {
+  createServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http'
+import { Server, type Socket } from 'node:net'
+import type { FastifyBaseLogger } from 'fastify'
 
 /** What a draining server answers to anything new: the standard error body, and "go elsewhere". */
 const DRAINING_BODY = JSON.stringify({
@@ -6,84 +14,205 @@ const DRAINING_BODY = JSON.stringify({
   error_description: 'the server is shutting down; retry the request',
 })
 
-export interface InFlight {
-  /** Requests whose headers arrived and whose response has not finished (or been aborted). */
-  count(): number
-  /**
-   * Stops accepting connections, answers new requests on open connections with 503 and
-   * `Connection: close`, closes each connection once its answer is sent, and waits for the requests
-   * in flight — at most `timeoutMs`, after which the connections still open are closed. Resolves with
-   * how many requests it abandoned that way (0 when everything drained).
-   */
-  drain(timeoutMs: number): Promise<number>
+/**
+ * How long the draining server must see no new connection or request before it stops listening.
+ * Closing the listening socket resets every connection still in the kernel's accept queue, and
+ * closing an accepted socket whose request is unread resets that request: the server keeps accepting
+ * and answering (503) until the queue has stayed empty this long. A balancer's readiness probe, which
+ * also gets 503, stops sending meanwhile.
+ */
+const QUIET_MS = 100
+
+/** On a socket: the response to the latest request read on it (the one that may close it). */
+const LATEST = Symbol('latest response')
+type TrackedSocket = Socket & { [LATEST]?: ServerResponse | undefined }
+
+/** The options Fastify hands its serverFactory (its own, processed). */
+interface FactoryOptions {
+  http?: ServerOptions
+  keepAliveTimeout?: number
+  requestTimeout?: number
+  connectionTimeout?: number
 }
 
-/**
- * Drain machinery for a rolling deploy: a signal must neither hang the process (keep-alive
- * connections used to hold the server open until their keep-alive timeout) nor reset the requests in
- * flight. Register before the routes, so the hooks see every request.
- */
-export function trackInFlight(app: FastifyInstance, log: FastifyBaseLogger): InFlight {
-  let inFlight = 0
-  let draining = false
-  let settled: (() => void) | undefined
+/** Answers a request completely and returns true, or returns false to leave it to Fastify. */
+export type FastRoute = (request: IncomingMessage, response: ServerResponse) => boolean
 
-  app.addHook('onRequest', (_request, reply, done) => {
-    if (draining) {
-      reply
-        .code(503)
-        .header('connection', 'close')
-        .header('retry-after', '1')
-        .header('cache-control', 'no-store')
-        .type('application/json')
-        .send(DRAINING_BODY)
+/**
+ * The HTTP server in front of Fastify (its `serverFactory`): drain machinery for a rolling deploy,
+ * and a few routes answered before Fastify's routing and hooks.
+ *
+ * A signal must neither hang the process (keep-alive connections used to hold the server open until
+ * their keep-alive timeout) nor reset a request the server has read or accepted. Every request is
+ * tracked here, at the raw request event, so the tracking costs no Fastify hook; while draining, a new
+ * request is answered 503 here, before Fastify sees it.
+ *
+ * Fast routes (the JWKS) skip Fastify's per-request machinery: they answer from memory, synchronously,
+ * and report their answer to `onAnswer` (the request metrics).
+ */
+export class FrontDoor {
+  #server: HttpServer | undefined
+  #inFlight = 0
+  #draining = false
+  #lastActivity = 0
+  #changed: (() => void) | undefined
+  readonly #open = new Set<ServerResponse>()
+  /** Responses told to close their connection when the drain began. */
+  readonly #closing = new Set<ServerResponse>()
+  readonly #fast = new Map<string, FastRoute>()
+  #onAnswer: ((route: string, method: string, status: number) => void) | undefined
+
+  /** Fastify's serverFactory: node:http with the timeouts Fastify would set on its own server. */
+  readonly serverFactory = (
+    handler: (request: IncomingMessage, response: ServerResponse) => void,
+    options: FactoryOptions,
+  ): HttpServer => {
+    const server = createServer(options.http ?? {}, (request, response) =>
+      this.#dispatch(request, response, handler),
+    )
+    server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000
+    server.requestTimeout = options.requestTimeout ?? 0
+    server.setTimeout(options.connectionTimeout ?? 0)
+    server.on('connection', () => {
+      this.#lastActivity = performance.now()
+    })
+    this.#server = server
+    return server
+  }
+
+  /**
+   * Answers `method path` (the exact request target, no query) with `route` ahead of Fastify; the
+   * path must be registered in Fastify too, which answers whatever `route` leaves (returns false for).
+   */
+  route(method: string, path: string, route: FastRoute): void {
+    this.#fast.set(`${method} ${path}`, route)
+  }
+
+  /** Called with the route, method and status of every answer a fast route gives. */
+  onAnswer(observe: (route: string, method: string, status: number) => void): void {
+    this.#onAnswer = observe
+  }
+
+  /** Requests whose headers arrived and whose response has not finished (or been aborted). */
+  count(): number {
+    return this.#inFlight
+  }
+
+  #dispatch(
+    request: IncomingMessage,
+    response: ServerResponse,
+    handler: (request: IncomingMessage, response: ServerResponse) => void,
+  ): void {
+    this.#inFlight++
+    this.#open.add(response)
+    const socket = request.socket as TrackedSocket
+    const previous = socket[LATEST]
+    socket[LATEST] = response
+    // 'close' fires once the response is sent or the client went away: either way it is over.
+    response.once('close', () => {
+      this.#inFlight--
+      this.#open.delete(response)
+      this.#closing.delete(response)
+      if (socket[LATEST] === response) socket[LATEST] = undefined
+      if (this.#draining) {
+        this.#lastActivity = performance.now()
+        this.#changed?.()
+      }
+    })
+    if (this.#draining) {
+      this.#lastActivity = performance.now()
+      // A request pipelined behind one not yet answered: that one keeps the connection open for
+      // this answer, which closes it instead.
+      if (previous !== undefined && this.#closing.delete(previous) && !previous.headersSent) {
+        previous.shouldKeepAlive = true
+      }
+      response.shouldKeepAlive = false
+      response.writeHead(503, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        'retry-after': '1',
+        'content-length': Buffer.byteLength(DRAINING_BODY),
+      })
+      response.end(DRAINING_BODY)
       return
     }
-    inFlight++
-    // 'close' fires once the response is sent or the client went away: either way it is over.
-    reply.raw.once('close', () => {
-      inFlight--
-      if (draining && inFlight === 0) settled?.()
-    })
-    done()
-  })
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    // An answer sent while draining ends its connection, so no keep-alive socket outlives the drain.
-    if (draining) reply.header('connection', 'close')
-    done(null, payload)
-  })
+    const fast = request.method === undefined ? undefined : this.#fast.get(`${request.method} ${request.url}`)
+    if (fast?.(request, response)) {
+      this.#onAnswer?.(request.url as string, request.method as string, response.statusCode)
+      return
+    }
+    handler(request, response)
+  }
 
-  return {
-    count: () => inFlight,
-    async drain(timeoutMs) {
-      draining = true
-      const server = app.server
-      // Node's close() stops listening and closes the idle keep-alive connections at once.
-      const closed = new Promise<void>((resolve) => {
-        if (!server.listening) return resolve()
-        server.close(() => resolve())
-      })
-      const drained = new Promise<void>((resolve) => {
-        settled = resolve
-        if (inFlight === 0) resolve()
-      })
-      let timer: NodeJS.Timeout | undefined
-      const deadline = new Promise<'deadline'>((resolve) => {
-        timer = setTimeout(() => resolve('deadline'), timeoutMs)
-      })
-      const outcome = await Promise.race([drained, deadline])
-      clearTimeout(timer)
-      let abandoned = 0
-      if (outcome === 'deadline') {
-        abandoned = inFlight
-        log.warn({ abandoned }, 'drain deadline passed; closing the connections still in flight')
+  /**
+   * Answers new requests with 503 and `Connection: close` while it keeps accepting, until the server
+   * has been quiet for a moment (nothing in flight, no new connection or request); then stops
+   * listening, closes the idle connections and waits for the rest — at most `timeoutMs` in all,
+   * after which the connections still open are closed. Resolves with how many requests it abandoned
+   * that way (0 when everything drained).
+   */
+  async drain(timeoutMs: number, log: FastifyBaseLogger): Promise<number> {
+    this.#draining = true
+    // Each answer still to come ends its connection, unless a request is pipelined behind it.
+    for (const response of this.#open) {
+      const socket = response.req.socket as TrackedSocket | null
+      if (!response.headersSent && socket?.[LATEST] === response && response.shouldKeepAlive) {
+        response.shouldKeepAlive = false
+        this.#closing.add(response)
       }
-      // Connections that finished their last answer but were not idle when close() ran, and any the
-      // deadline cut short: nothing useful is left on them.
-      server.closeAllConnections()
-      await closed
-      return abandoned
-    },
+    }
+    const server = this.#server
+    if (server === undefined || !server.listening) return 0
+    const deadline = performance.now() + timeoutMs
+    await this.#quiet(deadline)
+    // Stop listening only: http.Server#close would also destroy the connections it deems idle,
+    // including accepted ones whose request is not parsed yet. Resolves once every connection ended.
+    const closed = new Promise<void>((resolve) => Server.prototype.close.call(server, () => resolve()))
+    server.closeIdleConnections()
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), Math.max(0, deadline - performance.now()))
+    })
+    const outcome = await Promise.race([closed, late])
+    clearTimeout(timer)
+    if (outcome !== 'deadline') return 0
+    const abandoned = this.#inFlight
+    log.warn({ abandoned }, 'drain deadline passed; closing the connections still in flight')
+    // Connections the deadline cut short: nothing useful is left on them.
+    server.closeAllConnections()
+    await closed
+    return abandoned
+  }
+
+  /** Resolves once nothing is in flight and nothing new came for QUIET_MS, or at `deadline`. */
+  #quiet(deadline: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined
+      let settled = false
+      const isQuiet = () => this.#inFlight === 0 && performance.now() - this.#lastActivity >= QUIET_MS
+      const settle = () => {
+        settled = true
+        this.#changed = undefined
+        clearTimeout(timer)
+        resolve()
+      }
+      const check = () => {
+        if (settled) return
+        clearTimeout(timer)
+        const now = performance.now()
+        if (now >= deadline) return settle()
+        if (isQuiet()) {
+          // A timer can fire before the poll phase that accepts queued connections and reads their
+          // requests; look again after it (setImmediate runs after the poll phase).
+          setImmediate(() => (isQuiet() ? settle() : check()))
+          return
+        }
+        const wait = this.#inFlight === 0 ? QUIET_MS - (now - this.#lastActivity) : deadline - now
+        timer = setTimeout(check, Math.min(Math.max(wait, 1), deadline - now))
+      }
+      this.#changed = check
+      setImmediate(check)
+    })
   }
 }
 

@@ -40,7 +40,7 @@ export async function refreshUserGrant(
   client: Client,
   form: FormBody,
   found: FoundRefreshToken & { family: { user: UserGrantRecord } },
-  fail: (reason: string, detail?: Record<string, unknown>) => never,
+  fail: (reason: string, detail?: Record<string, unknown>) => Promise<never>,
 ): Promise<TokenResponse> {
   const { user } = found.family
   if (found.family.clientId !== client.clientId) return fail('client_mismatch')

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
-import { takeOrRefuse } from '../lib/rate-limit.js'
+import { takeOrRefuse } from '../limits/window-limit.js'
 import { registerPasskeyPages } from '../passkeys/page-routes.js'
 import { registerSessionRoutes } from '../sessions/routes.js'
 import { registerSignIn } from '../signin/routes.js'
@@ -25,7 +25,7 @@ export function registerPages(app: FastifyInstance, ctx: AuthorityContext): void
     // The per-address limit of the OAuth endpoints covers the forms too, before any body is read.
     scope.addHook('onRequest', async (request) => {
       if (request.method === 'POST')
-        takeOrRefuse(
+        await takeOrRefuse(
           ctx.limits.perAddress,
           request.ip,
           'Too many requests from your network. Wait a moment and try again.',

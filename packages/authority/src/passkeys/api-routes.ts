@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthorityContext } from '../authority-context.js'
 import { OAuthError } from '../lib/oauth-error.js'
-import { takeOrRefuse } from '../lib/rate-limit.js'
+import { takeOrRefuse } from '../limits/window-limit.js'
 import { lockedJson } from '../lockout/locked-answer.js'
 import type { Lock } from '../lockout/lockout.js'
 import type { PageError } from '../pages/page-error.js'

@@ -34,7 +34,7 @@ export async function issueProof(
     requested(ctx, request, email, 'locked')
     throw lockedPage(lock)
   }
-  const wait = ctx.signin.sendLimits.take(email, request.ip)
+  const wait = await ctx.signin.sendLimits.take(email, request.ip)
   if (wait > 0) {
     requested(ctx, request, email, 'limited')
     throw tooMany(wait)

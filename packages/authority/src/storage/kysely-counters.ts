@@ -1,27 +1,26 @@
 import { type Kysely, sql } from 'kysely'
 import type { Database } from './schema.js'
-import type { CounterValue } from './types.js'
+import type { Counter } from './types.js'
 
 /**
- * Adds one to a counter in one statement: a missing or expired row starts again at 1 with a fresh
- * expiry, a live one counts up and keeps its expiry. Both dialects evaluate every SET expression
- * against the row as it was, under the row lock the upsert takes, so concurrent increments on any
- * number of instances each count exactly once (no read-modify-write).
+ * One upsert per hit, so concurrent hits from any number of instances never lose a count: the row
+ * is inserted with 1, or bumped — or started over when its window has ended — by the database
+ * itself, never read and written back by the caller.
  */
-export async function incrementCounter(
+export async function hitCounter(
   db: Kysely<Database>,
   key: string,
-  ttlMs: number,
+  windowMs: number,
   now: number,
-): Promise<CounterValue> {
-  const expired = sql<boolean>`lockout_counters.expires_at <= ${now}`
+): Promise<Counter> {
+  const expiresAt = now + windowMs
   const row = await db
-    .insertInto('lockout_counters')
-    .values({ key, count: 1, expires_at: now + ttlMs })
+    .insertInto('counters')
+    .values({ key, count: 1, expires_at: expiresAt })
     .onConflict((oc) =>
       oc.column('key').doUpdateSet({
-        count: sql`case when ${expired} then 1 else lockout_counters.count + 1 end`,
-        expires_at: sql`case when ${expired} then excluded.expires_at else lockout_counters.expires_at end`,
+        count: sql<number>`case when counters.expires_at <= ${now} then 1 else counters.count + 1 end`,
+        expires_at: sql<number>`case when counters.expires_at <= ${now} then ${expiresAt} else counters.expires_at end`,
       }),
     )
     .returning(['count', 'expires_at'])
@@ -33,9 +32,9 @@ export async function readCounter(
   db: Kysely<Database>,
   key: string,
   now: number,
-): Promise<CounterValue | undefined> {
+): Promise<Counter | undefined> {
   const row = await db
-    .selectFrom('lockout_counters')
+    .selectFrom('counters')
     .select(['count', 'expires_at'])
     .where('key', '=', key)
     .where('expires_at', '>', now)
@@ -44,9 +43,9 @@ export async function readCounter(
 }
 
 export async function resetCounter(db: Kysely<Database>, key: string): Promise<void> {
-  await db.deleteFrom('lockout_counters').where('key', '=', key).execute()
+  await db.deleteFrom('counters').where('key', '=', key).execute()
 }
 
 export async function purgeCounters(db: Kysely<Database>, now: number): Promise<void> {
-  await db.deleteFrom('lockout_counters').where('expires_at', '<=', now).execute()
+  await db.deleteFrom('counters').where('expires_at', '<=', now).execute()
 }

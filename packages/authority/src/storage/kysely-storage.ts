@@ -19,7 +19,7 @@ import type {
   ClientRecord,
   CodeIssue,
   ConsentRecord,
-  CounterValue,
+  Counter,
   CutoffKind,
   DevicePatch,
   DeviceRecord,
@@ -233,7 +233,20 @@ export class KyselyStorage implements Storage {
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1
   }
 
+  hitCounter(key: string, windowMs: number, now: number): Promise<Counter> {
+    return counters.hitCounter(this.#db, key, windowMs, now)
+  }
+
+  readCounter(key: string, now: number): Promise<Counter | undefined> {
+    return counters.readCounter(this.#db, key, now)
+  }
+
+  resetCounter(key: string): Promise<void> {
+    return counters.resetCounter(this.#db, key)
+  }
+
   async purgeExpired(now: number): Promise<void> {
+    await counters.purgeCounters(this.#db, now)
     await this.#db.deleteFrom('revoked_tokens').where('expires_at', '<', now).execute()
     await this.#db.deleteFrom('used_ids').where('expires_at', '<', now).execute()
     await refresh.purgeRefresh(this.#db, now)
@@ -241,19 +254,7 @@ export class KyselyStorage implements Storage {
     await sessions.purgeBrowserSessions(this.#db, now)
     await signin.purgeSignInFlows(this.#db, now)
     await encryption.purgeEncryptedTokens(this.#db, now)
-    await counters.purgeCounters(this.#db, now)
     await passkeys.purgePasskeyChallenges(this.#db, now)
-  }
-
-  // Expiring counters of the sign-in lockout: kysely-counters.
-  incrementCounter(key: string, ttlMs: number, now: number): Promise<CounterValue> {
-    return counters.incrementCounter(this.#db, key, ttlMs, now)
-  }
-  readCounter(key: string, now: number): Promise<CounterValue | undefined> {
-    return counters.readCounter(this.#db, key, now)
-  }
-  resetCounter(key: string): Promise<void> {
-    return counters.resetCounter(this.#db, key)
   }
 
   async appendAudit(events: readonly AuditEvent[]): Promise<void> {

@@ -313,21 +313,17 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
           .execute()
       },
     },
-    '0007-lockouts': {
+    '0007-shared-counters': {
       async up(db: Kysely<unknown>) {
-        // Sign-in failure counters and lockouts (lockout/): one row per hashed key, updated by one
-        // upsert, so racing failures on several instances each count.
+        // Rate limits and failure counters shared by every instance (limits/): one row per key,
+        // its count in the window that ends at expires_at, bumped by one atomic upsert.
         await db.schema
-          .createTable('lockout_counters')
-          .addColumn('key', 'varchar(100)', (c) => c.primaryKey())
-          .addColumn('count', 'bigint', (c) => c.notNull())
+          .createTable('counters')
+          .addColumn('key', 'varchar(400)', (c) => c.primaryKey())
+          .addColumn('count', 'integer', (c) => c.notNull())
           .addColumn('expires_at', 'bigint', (c) => c.notNull())
           .execute()
-        await db.schema
-          .createIndex('lockout_counters_expires')
-          .on('lockout_counters')
-          .column('expires_at')
-          .execute()
+        await db.schema.createIndex('counters_expires').on('counters').column('expires_at').execute()
       },
     },
   }

@@ -22,7 +22,7 @@ export interface Database {
   }
   revoked_tokens: { jti: string; expires_at: number }
   used_ids: { id: string; expires_at: number }
-  lockout_counters: { key: string; count: number; expires_at: number }
+  counters: { key: string; count: number; expires_at: number }
   audit_log: { id: number | undefined; at: number; event: string; subject: string; detail: string }
   devices: {
     id: string

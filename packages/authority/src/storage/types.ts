@@ -45,6 +45,24 @@ export interface KeyTransition {
   at: number
 }
 
+/** A count in its window: `expiresAt` (epoch ms) is when the window ends and the count starts over. */
+export interface Counter {
+  count: number
+  expiresAt: number
+}
+
+/** Counters shared by every instance on the database (lib/limits/database-counters.ts). */
+export interface CounterStorage {
+  /**
+   * Adds one to `key`, atomically; a key without a live window starts one ending at now + windowMs.
+   * Returns the count after this hit.
+   */
+  hitCounter(key: string, windowMs: number, now: number): Promise<Counter>
+  /** The live count of `key`, or undefined when it has none (never hit, expired or reset). */
+  readCounter(key: string, now: number): Promise<Counter | undefined>
+  resetCounter(key: string): Promise<void>
+}
+
 /**
  * Everything the authority keeps, behind one interface with a SQLite and a PostgreSQL implementation
  * that pass the same contract tests.
@@ -462,21 +480,6 @@ export interface EncryptionStorage {
   insertEncryptedToken(token: EncryptedTokenRecord): Promise<void>
   /** The record, while it has not expired at `now`. */
   findEncryptedToken(hash: string, now: number): Promise<EncryptedTokenRecord | undefined>
-}
-
-/** A counter's value: how many increments since it (re)started, and when it lapses (epoch ms). */
-export interface CounterValue {
-  count: number
-  expiresAt: number
-}
-
-/** Expiring counters (sign-in lockouts, lockout/): each operation is one atomic statement. */
-export interface CounterStorage {
-  /** Adds one; a missing or expired counter restarts at 1, lapsing `ttlMs` after `now`. */
-  incrementCounter(key: string, ttlMs: number, now: number): Promise<CounterValue>
-  /** The live counter, or undefined when missing or lapsed. */
-  readCounter(key: string, now: number): Promise<CounterValue | undefined>
-  resetCounter(key: string): Promise<void>
 }
 
 /** A user's passkey (issue 13): the public key as a JWK, never the private key. Times in ms. */

@@ -4,7 +4,7 @@ import type { AuthorityContext } from '../../authority-context.js'
 import { RotationConflict } from '../../keys/key-manager.js'
 import { formOf } from '../../lib/form-body.js'
 import { isClientId, isDeviceId, isOpaqueId } from '../../lib/identifiers.js'
-import { takeOrRefuse } from '../../lib/rate-limit.js'
+import { takeOrRefuse } from '../../limits/window-limit.js'
 import { usePageErrors } from '../../pages/error-page.js'
 import { renderPage } from '../../pages/layout.js'
 import { PageError } from '../../pages/page-error.js'
@@ -48,7 +48,7 @@ export function registerAdminConsole(
       usePageErrors(scope)
       scope.addHook('onRequest', async (request) => {
         if (request.method === 'POST')
-          takeOrRefuse(
+          await takeOrRefuse(
             ctx.limits.perAddress,
             request.ip,
             'Too many requests from your network. Wait a moment.',
