@@ -6,6 +6,7 @@ import { REPORT_SETTING_ROWS } from '../metrics/report-settings.js'
 import { MQTT_SETTING_ROWS } from '../mqtt/settings.js'
 import { REVOCATION_SETTING_ROWS } from '../revocation/settings.js'
 
+/** One gateway setting: its option key, `--flag`, TESSERA_GATEWAY_* variable, kind, default and help line. */
 export interface SettingSpec {
   readonly key: string
   readonly flag: string
@@ -28,6 +29,10 @@ function spec(
   return { key, flag, env, kind, default: defaultValue, help }
 }
 
+/**
+ * Every setting of `tessera-gateway` and `tessera gateway`, in `--help` order: both commands build
+ * their options from this list, so a flag, its variable and its default cannot drift apart.
+ */
 export const SETTINGS: readonly SettingSpec[] = [
   spec('issuer', 'issuer', 'string', undefined, 'Issuer URL (required); its metadata names the JWKS'),
   spec('audience', 'audience', 'string', undefined, 'Accepted audience(s), comma-separated (required)'),

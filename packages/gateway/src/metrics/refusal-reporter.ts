@@ -1,6 +1,7 @@
 import { assertKnownOptions } from '../lib/options.js'
 import type { VerifierEvent } from '../verify/create-token-verifier.js'
 
+/** Where and how often a gateway pushes its unknown-kid and clock-skew refusal counts to the authority. */
 export interface RefusalReporterOptions {
   /** The authority's base URL; reports go to `<authority>/admin/gateway-reports`. */
   authority: string
