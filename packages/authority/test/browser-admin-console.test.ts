@@ -12,48 +12,27 @@ import {
   startAuthority,
   tempDir,
 } from './helpers/authority.js'
+import { BrowserLab } from './helpers/browser.js'
 
 /**
  * The admin console in Debian's Chromium (playwright-core). With TESSERA_UPDATE_SCREENSHOTS=1 the
  * screenshot replaces docs/screenshots/admin-console.png, which the authority's README shows.
  */
-const SCREENSHOTS = process.env.TESSERA_UPDATE_SCREENSHOTS
-  ? new URL('../../../docs/screenshots/', import.meta.url).pathname
-  : mkdtempSync(join(tmpdir(), 'tessera-screens-'))
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+const lab = new BrowserLab()
 
 const dir = tempDir()
-const profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-'))
 let running: RunningAuthority
 let browser: BrowserContext
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true })
   running = await startAuthority({ dataDir: dir.path })
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1100, height: 900 },
-    locale: 'en-GB',
-  })
+  browser = await lab.open({ width: 1100, height: 900 })
 })
 afterAll(async () => {
   await browser?.close()
   await running?.close()
   dir.remove()
-  rmSync(profile, { recursive: true, force: true })
-  if (!process.env.TESSERA_UPDATE_SCREENSHOTS) rmSync(SCREENSHOTS, { recursive: true, force: true })
+  lab.cleanup()
 })
 
 const consoleUrl = () => `${running.url}/admin/console`
@@ -149,7 +128,7 @@ describe('the admin console in a real browser (Chromium)', { timeout: 120_000 },
       subject: client.client_id,
       detail: JSON.stringify({ kind: 'client', families: 0 }),
     })
-    await page.screenshot({ path: join(SCREENSHOTS, 'admin-console.png'), fullPage: true })
+    await lab.shoot(page, 'admin-console')
     expect(cspViolations).toEqual([])
   })
 

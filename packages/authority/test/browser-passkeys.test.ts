@@ -6,6 +6,7 @@ import { calculateJwkThumbprint } from '@tessera/jose'
 import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN, freePort, type RunningAuthority, startAuthority, tempDir } from './helpers/authority.js'
+import { BrowserLab } from './helpers/browser.js'
 import { type SmtpCapture, startSmtpCapture } from './helpers/smtp-capture.js'
 
 /**
@@ -13,38 +14,12 @@ import { type SmtpCapture, startSmtpCapture } from './helpers/smtp-capture.js'
  * resident keys, user verification). The issuer is http://localhost: browsers accept no IP address
  * as an RP ID, and localhost is a secure context. Screenshots as in browser-signin.test.ts.
  */
-const SCREENSHOTS = process.env.TESSERA_UPDATE_SCREENSHOTS
-  ? new URL('../../../docs/screenshots/', import.meta.url).pathname
-  : mkdtempSync(join(tmpdir(), 'tessera-screens-'))
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+const lab = new BrowserLab()
 
 const dir = tempDir()
 let smtp: SmtpCapture
 let running: RunningAuthority
 let base: string
-const profiles: string[] = []
-
-async function openBrowser(): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-'))
-  profiles.push(profile)
-  return chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 960, height: 760 },
-    locale: 'en-GB',
-  })
-}
 
 /**
  * With presence simulation off the authenticator waits like a person who has not touched it yet:
@@ -80,15 +55,10 @@ async function signInByEmail(page: Page, email: string): Promise<void> {
   await page.waitForURL(`${base}/account`)
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
-}
-
 // Strings, not functions: the tests are type-checked without the DOM library.
 const passkeyState = (page: Page) => page.evaluate<string>("document.documentElement.dataset.passkey ?? ''")
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true })
   smtp = await startSmtpCapture()
   const port = await freePort()
   running = await startAuthority(
@@ -102,13 +72,12 @@ afterAll(async () => {
   await running?.close()
   await smtp?.close()
   dir.remove()
-  for (const profile of profiles) rmSync(profile, { recursive: true, force: true })
-  if (!process.env.TESSERA_UPDATE_SCREENSHOTS) rmSync(SCREENSHOTS, { recursive: true, force: true })
+  lab.cleanup()
 })
 
 describe('passkeys in a real browser (Chromium, CDP virtual authenticator)', { timeout: 180_000 }, () => {
   it('email sign-in → add a passkey → sign out → sign in with the passkey; the JWK matches the authenticator key', async () => {
-    const browser = await openBrowser()
+    const browser = await lab.open()
     try {
       const page = browser.pages()[0] ?? (await browser.newPage())
       const errors: string[] = []
@@ -151,13 +120,13 @@ describe('passkeys in a real browser (Chromium, CDP virtual authenticator)', { t
       await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: false })
       await page.goto(`${base}/signin`)
       await expect.poll(() => passkeyState(page)).toBe('autofill')
-      await shoot(page, 'passkey-signin')
+      await lab.shoot(page, 'passkey-signin')
       await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: true })
       await page.getByRole('button', { name: 'Sign in with a passkey' }).click()
       await page.waitForURL(`${base}/account`, { timeout: 30_000 })
       expect(await page.textContent('main')).toContain('(this browser)')
       expect(await page.locator('#passkeys tbody tr td').nth(3).textContent()).not.toBe('never')
-      await shoot(page, 'passkeys')
+      await lab.shoot(page, 'passkeys')
       const sessions = await running.authority.context.sessions.list(user?.id ?? '')
       expect(sessions.map((session) => session.amr)).toContain(JSON.stringify(['hwk', 'user']))
       const after = await cdp.send('WebAuthn.getCredentials', { authenticatorId })
@@ -171,7 +140,7 @@ describe('passkeys in a real browser (Chromium, CDP virtual authenticator)', { t
   })
 
   it('conditional UI: the email field offers passkeys; typing an email instead ends the request cleanly', async () => {
-    const browser = await openBrowser()
+    const browser = await lab.open()
     try {
       const page = browser.pages()[0] ?? (await browser.newPage())
       const errors: string[] = []

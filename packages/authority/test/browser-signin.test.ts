@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningAuthority, startAuthority, tempDir } from './helpers/authority.js'
+import { BrowserLab } from './helpers/browser.js'
 import { type SmtpCapture, startSmtpCapture } from './helpers/smtp-capture.js'
 
 /**
@@ -11,42 +12,11 @@ import { type SmtpCapture, startSmtpCapture } from './helpers/smtp-capture.js'
  * Screenshots go to a temporary directory; with TESSERA_UPDATE_SCREENSHOTS=1 they replace the ones
  * committed under docs/screenshots/ that docs/signing-in.md shows.
  */
-const SCREENSHOTS = process.env.TESSERA_UPDATE_SCREENSHOTS
-  ? new URL('../../../docs/screenshots/', import.meta.url).pathname
-  : mkdtempSync(join(tmpdir(), 'tessera-screens-'))
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+const lab = new BrowserLab()
 
 const dir = tempDir()
 let smtp: SmtpCapture
 let running: RunningAuthority
-const profiles: string[] = []
-
-async function openBrowser(): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-'))
-  profiles.push(profile)
-  // A persistent context is how Playwright passes a fresh --user-data-dir.
-  return chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 960, height: 760 },
-    locale: 'en-GB',
-  })
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
-}
 
 async function askForEmail(page: Page, email: string): Promise<void> {
   await page.goto(`${running.url}/signin`)
@@ -56,7 +26,6 @@ async function askForEmail(page: Page, email: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true })
   smtp = await startSmtpCapture()
   // Plain http on loopback: the documented development exception (cookies without __Host-/Secure).
   running = await startAuthority({ dataDir: dir.path, smtpUrl: smtp.url })
@@ -65,14 +34,13 @@ afterAll(async () => {
   await running?.close()
   await smtp?.close()
   dir.remove()
-  for (const profile of profiles) rmSync(profile, { recursive: true, force: true })
-  if (!process.env.TESSERA_UPDATE_SCREENSHOTS) rmSync(SCREENSHOTS, { recursive: true, force: true })
+  lab.cleanup()
 })
 
 // Starting Chromium takes seconds, many more on a loaded machine.
 describe('sign-in in a real browser (Chromium)', { timeout: 120_000 }, () => {
   it('by typed code: sign-in page → code page → account page, then sign out everywhere', async () => {
-    const browser = await openBrowser()
+    const browser = await lab.open()
     try {
       const page = browser.pages()[0] ?? (await browser.newPage())
       await page.goto(`${running.url}/`)
@@ -82,13 +50,13 @@ describe('sign-in in a real browser (Chromium)', { timeout: 120_000 }, () => {
       // The email field has focus on arrival, so keyboard users can type at once.
       expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('email')
       await page.getByLabel('Email address').fill('Grace.Hopper@Example.com')
-      await shoot(page, 'signin')
+      await lab.shoot(page, 'signin')
       await page.getByRole('button', { name: 'Email me a code' }).click()
       await page.waitForURL(`${running.url}/signin/check`)
       const mail = await smtp.next('grace.hopper@example.com')
       const typed = `${mail.code?.slice(0, 4)} ${mail.code?.slice(4)}`
       await page.getByLabel('Sign-in code').fill(typed)
-      await shoot(page, 'code')
+      await lab.shoot(page, 'code')
       // A wrong code first: the error is announced and tied to the field.
       await page.getByLabel('Sign-in code').fill('00000000')
       await page.getByRole('button', { name: 'Sign in' }).click()
@@ -105,7 +73,7 @@ describe('sign-in in a real browser (Chromium)', { timeout: 120_000 }, () => {
       const cookies = await browser.cookies(running.url)
       const session = cookies.find((cookie) => cookie.name === 'tessera-session')
       expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' })
-      await shoot(page, 'account')
+      await lab.shoot(page, 'account')
       await page.getByRole('button', { name: 'Sign out everywhere' }).click()
       await page.waitForURL(`${running.url}/`)
       expect((await browser.cookies(running.url)).map((cookie) => cookie.name)).not.toContain(
@@ -119,8 +87,8 @@ describe('sign-in in a real browser (Chromium)', { timeout: 120_000 }, () => {
   })
 
   it('by magic link: the link opens a confirm page whose button signs in; another browser is told to type the code', async () => {
-    const browser = await openBrowser()
-    const other = await openBrowser()
+    const browser = await lab.open()
+    const other = await lab.open()
     try {
       const page = browser.pages()[0] ?? (await browser.newPage())
       await askForEmail(page, 'ada@example.com')
@@ -131,7 +99,7 @@ describe('sign-in in a real browser (Chromium)', { timeout: 120_000 }, () => {
       expect(await elsewhere.getByRole('button', { name: 'Sign in' }).count()).toBe(0)
       await page.goto(mail.link ?? '')
       expect(await page.textContent('main')).toContain('Sign in as ada@example.com in this browser?')
-      await shoot(page, 'link-confirm')
+      await lab.shoot(page, 'link-confirm')
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.waitForURL(`${running.url}/account`)
       expect(await page.textContent('main')).toContain('ada@example.com (verified)')
