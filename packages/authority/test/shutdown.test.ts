@@ -123,14 +123,18 @@ describe('graceful shutdown', () => {
     }
   }, 40_000)
 
-  it('closes what is still in flight at the drain deadline and logs it', async () => {
+  /**
+   * An authority with one token request stuck half-sent, stopped with SIGTERM: its exit code, how
+   * long after the signal it exited, and its log.
+   */
+  async function stopWithStuckRequest(name: string, drainTimeout: string, shutdownTimeout: string) {
     const port = await freePort()
     const server = await spawnAuthority(
       entry,
       {
-        TESSERA_DATA_DIR: `${dir.path}/deadline`,
-        TESSERA_DRAIN_TIMEOUT: '1',
-        TESSERA_SHUTDOWN_TIMEOUT: '10',
+        TESSERA_DATA_DIR: `${dir.path}/${name}`,
+        TESSERA_DRAIN_TIMEOUT: drainTimeout,
+        TESSERA_SHUTDOWN_TIMEOUT: shutdownTimeout,
         TESSERA_REQUEST_TIMEOUT: '60',
       },
       port,
@@ -143,41 +147,25 @@ describe('graceful shutdown', () => {
       const signalled = Date.now()
       server.child.kill('SIGTERM')
       const { code, at } = await exited
-      expect(code).toBe(0)
-      expect(at - signalled).toBeGreaterThanOrEqual(900)
-      expect(at - signalled).toBeLessThan(4000)
-      expect(server.output()).toMatch(/"abandoned":1,.*"msg":"drain deadline passed/)
+      return { code, elapsed: at - signalled, output: server.output() }
     } finally {
       await server.stop()
     }
+  }
+
+  it('closes what is still in flight at the drain deadline and logs it', async () => {
+    const { code, elapsed, output } = await stopWithStuckRequest('deadline', '1', '10')
+    expect(code).toBe(0)
+    expect(elapsed).toBeGreaterThanOrEqual(900)
+    expect(elapsed).toBeLessThan(4000)
+    expect(output).toMatch(/"abandoned":1,.*"msg":"drain deadline passed/)
   }, 30_000)
 
   it('exits at the hard deadline even when draining would take longer', async () => {
-    const port = await freePort()
-    const server = await spawnAuthority(
-      entry,
-      {
-        TESSERA_DATA_DIR: `${dir.path}/hard`,
-        TESSERA_DRAIN_TIMEOUT: '30',
-        TESSERA_SHUTDOWN_TIMEOUT: '1.5',
-        TESSERA_REQUEST_TIMEOUT: '60',
-      },
-      port,
-    )
-    try {
-      const stuck = halfSent(server.url, '/oauth/token', 'grant_type=client_credentials', 'Basic eDp5')
-      stuck.answer.catch(() => {})
-      await sleep(300)
-      const exited = exitOf(server)
-      const signalled = Date.now()
-      server.child.kill('SIGTERM')
-      const { code, at } = await exited
-      expect(code).toBe(1)
-      expect(at - signalled).toBeGreaterThanOrEqual(1400)
-      expect(at - signalled).toBeLessThan(4000)
-      expect(server.output()).toMatch(/"abandoned":1,.*"msg":"shutdown deadline passed/)
-    } finally {
-      await server.stop()
-    }
+    const { code, elapsed, output } = await stopWithStuckRequest('hard', '30', '1.5')
+    expect(code).toBe(1)
+    expect(elapsed).toBeGreaterThanOrEqual(1400)
+    expect(elapsed).toBeLessThan(4000)
+    expect(output).toMatch(/"abandoned":1,.*"msg":"shutdown deadline passed/)
   }, 30_000)
 })

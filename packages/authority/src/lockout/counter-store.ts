@@ -5,13 +5,13 @@ export type CounterValue = Counter
 
 /**
  * What the lockout needs from wherever its counters live: three atomic operations and nothing else.
- * `now` is the lockout's clock; the store behind it must run on the same one.
+ * The store keeps the time (its windows run on its own clock, which must be the lockout's).
  */
 export interface CounterStore {
-  /** Adds one; a missing or expired counter restarts at 1 and lapses `ttlMs` after `now`. */
-  increment(key: string, ttlMs: number, now: number): Promise<CounterValue>
+  /** Adds one; a missing or expired counter restarts at 1 and lapses `ttlMs` from now. */
+  increment(key: string, ttlMs: number): Promise<CounterValue>
   /** The live counter, or undefined when it is missing or lapsed. */
-  read(key: string, now: number): Promise<CounterValue | undefined>
+  read(key: string): Promise<CounterValue | undefined>
   reset(key: string): Promise<void>
 }
 
@@ -19,7 +19,7 @@ export interface CounterStore {
  * The lockout's counters in the store every instance shares (limits/: Redis when TESSERA_REDIS_URL
  * is set, else the database; memory only when TESSERA_LIMITS_STORE=memory). Its fixed window from
  * the first hit is exactly the lockout's "restart at 1, lapse ttlMs later". The shared store must be
- * on the lockout's clock (`withClock`), so `now` is not passed on.
+ * on the lockout's clock (`withClock`).
  */
 export function lockoutCounters(shared: SharedCounters): CounterStore {
   return {

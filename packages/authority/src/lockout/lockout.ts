@@ -59,10 +59,10 @@ export class Lockout {
   async check(attempt: Omit<SignInAttempt, 'method'> & { method?: SignInMethod }): Promise<Lock | undefined> {
     const { store, now } = this.#options
     const at = now()
-    const reads = [store.read(keyOf('lock', 'address', attempt.ip), at)]
+    const reads = [store.read(keyOf('lock', 'address', attempt.ip))]
     if (attempt.account !== undefined) {
-      reads.push(store.read(keyOf('lock', 'account', attempt.account), at))
-      reads.push(store.read(keyOf('ban', 'account', attempt.account), at))
+      reads.push(store.read(keyOf('lock', 'account', attempt.account)))
+      reads.push(store.read(keyOf('ban', 'account', attempt.account)))
     }
     const locks = (await Promise.all(reads)).filter((lock) => lock !== undefined)
     if (locks.length === 0) return undefined
@@ -93,12 +93,12 @@ export class Lockout {
     if (attempt.account !== undefined) scopes.push(['account', attempt.account, policy.accountFailures])
     let strongest: Lock | undefined
     for (const [scope, value, threshold] of scopes) {
-      const failures = (await store.increment(keyOf('fail', scope, value), policy.resetAfter, at)).count
+      const failures = (await store.increment(keyOf('fail', scope, value), policy.resetAfter)).count
       const permanent = scope === 'account' && policy.permanentAfter > 0 && failures >= policy.permanentAfter
       const wait = permanent ? PERMANENT_MS : waitFor(failures, threshold, policy)
       if (wait === 0) continue
       // A permanent lock has a row of its own: a temporary one still running cannot be lengthened.
-      const lock = await store.increment(keyOf(permanent ? 'ban' : 'lock', scope, value), wait, at)
+      const lock = await store.increment(keyOf(permanent ? 'ban' : 'lock', scope, value), wait)
       // Only the failure that started the lock announces it; racing ones find it already running.
       if (lock.count === 1) {
         audit.record('lockout.applied', value, {

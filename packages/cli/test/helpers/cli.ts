@@ -39,10 +39,10 @@ export function baseEnv(extra: Record<string, string> = {}): Record<string, stri
   return { PATH: `${BIN_DIR}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '/tmp', ...extra }
 }
 
-/** Runs the built CLI as a child process; never blocks this process's event loop (servers live here). */
-export function tessera(args: readonly string[], options: RunOptions = {}): Promise<Run> {
+/** Runs a program to its end, its output collected; never blocks this process's event loop. */
+function run(command: string, args: readonly string[], options: RunOptions): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(command, args, {
       cwd: options.cwd ?? ROOT,
       env: baseEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -59,24 +59,14 @@ export function tessera(args: readonly string[], options: RunOptions = {}): Prom
   })
 }
 
+/** Runs the built CLI as a child process (servers the tests start live in this one). */
+export function tessera(args: readonly string[], options: RunOptions = {}): Promise<Run> {
+  return run(process.execPath, [BIN, ...args], options)
+}
+
 /** Runs a bash script with `tessera` on the PATH. */
 export function bash(script: string, options: RunOptions = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
-      cwd: options.cwd ?? ROOT,
-      env: baseEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ code, stdout, stderr }))
-    // A command that fails before reading its stdin closes the pipe; that is its answer, not an error here.
-    child.stdin.on('error', () => {})
-    child.stdin.end(options.input ?? '')
-  })
+  return run('bash', ['-euo', 'pipefail', '-c', script], options)
 }
 
 export function workDir(): { path: string; remove: () => void } {
