@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   ERR_JOSE_ALG_NOT_ALLOWED: "The header's algorithm is not in the caller's allowlist",
   ERR_JOSE_NOT_SUPPORTED: 'The algorithm or key type is not supported',
   ERR_JOSE_CRIT_INVALID: 'The crit header is malformed, or names a parameter the caller did not declare',
+  ERR_JOSE_SIGNING_UNAVAILABLE:
+    'The signing threads are closed or overloaded, or a signing thread stopped or could not sign',
   ERR_JOSE_KEY_RESOLUTION_FAILED: 'The key resolver found no key, or returned something that is not a key',
   ERR_JWS_INVALID: 'The JWS does not have the structure of its serialization',
   ERR_JWS_SIGNATURE_INVALID: 'No signature verified',

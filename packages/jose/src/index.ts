@@ -100,6 +100,8 @@ export type {
 } from './jwt/types.js'
 export { decodeUnsecuredJWT, encodeUnsecuredJWT } from './jwt/unsecured.js'
 export { verifyJWT, verifyJWTSync } from './jwt/verify.js'
+export type { SigningThreads, SigningThreadsOptions } from './lib/backend/signing-threads.js'
+export { createSigningThreads } from './lib/backend/signing-threads.js'
 export type { JOSEHeaderParameters } from './lib/header.js'
 export type { KeyBinding, KeyKind, KeyOperation, KeyTypeName } from './lib/key.js'
 export { Key } from './lib/key.js'
