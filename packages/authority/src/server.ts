@@ -1,7 +1,8 @@
 import { hkdfSync, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
+import { createSigningThreads } from '@tessera/jose'
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { AdminSessions } from './admin/console/admin-session.js'
 import { registerAdminConsole } from './admin/console/console-routes.js'
 import { registerAdmin } from './admin/routes.js'
@@ -22,6 +23,7 @@ import { registerRegistration } from './endpoints/registration.js'
 import { registerRevocation } from './endpoints/revocation.js'
 import { registerRevocations } from './endpoints/revocations.js'
 import { registerToken } from './endpoints/token.js'
+import { answerTokenRequestsAtFrontDoor } from './endpoints/token-front-door.js'
 import { registerHealth } from './health/health-routes.js'
 import { KeyManager } from './keys/key-manager.js'
 import { loadMasterKey, type MasterKey, openSealer } from './keys/master-key.js'
@@ -29,9 +31,10 @@ import { openKeyToken } from './keys/pkcs11/open-key-token.js'
 import { AuditLog } from './lib/audit.js'
 import { checkOptions } from './lib/check-options.js'
 import { type Clock, systemClock } from './lib/clock.js'
+import { errorResponse } from './lib/error-response.js'
 import { registerFormParser } from './lib/form-body.js'
 import { FrontDoor } from './lib/graceful-shutdown.js'
-import { OAuthError } from './lib/oauth-error.js'
+import type { OAuthError } from './lib/oauth-error.js'
 import { endpointUrl, PATHS } from './lib/paths.js'
 import { ensurePrivateDir, writePrivateFile } from './lib/private-files.js'
 import { requestLogView } from './lib/request-log.js'
@@ -120,20 +123,6 @@ function loadAdminToken(config: AuthorityConfig): { token: string; generated: bo
   return { token, generated: true }
 }
 
-function sendError(error: FastifyError | OAuthError, log: FastifyBaseLogger) {
-  if (error instanceof OAuthError) {
-    if (error.status >= 500) log.error({ err: error }, error.message)
-    return { status: error.status, headers: error.headers, body: error.toJSON() }
-  }
-  const status = error.statusCode ?? 500
-  if (status >= 400 && status < 500) {
-    // Fastify's own 4xx (bad JSON, wrong media type, body too large): the standard body, same status.
-    return { status, headers: {}, body: { error: 'invalid_request', error_description: error.message } }
-  }
-  log.error({ err: error }, 'request failed')
-  return { status: 500, headers: {}, body: { error: 'server_error', error_description: 'internal error' } }
-}
-
 /**
  * Builds the authority: storage (migrated), master key and sealer, keys (first ones created on a
  * fresh database), clients and every endpoint. Call listen() to serve.
@@ -172,6 +161,9 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
   const storage = observability.storage(options.storage ?? createStorage(config.databaseUrl))
   let token: Awaited<ReturnType<typeof openKeyToken>>
   let counters: CounterStore | undefined
+  // Keys in a PKCS#11 token sign there; in-process keys sign on these threads (see keys/key-ring).
+  const threads =
+    config.signingThreads > 0 ? createSigningThreads({ threads: config.signingThreads }) : undefined
   try {
     token = await openKeyToken(config)
     await storage.migrate()
@@ -182,7 +174,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     const sealer = await openSealer(storage, masterKey)
     const { token: adminToken, generated } = loadAdminToken(config)
     const audit = new AuditLog(storage, clock, app.log)
-    const keys = new KeyManager({ storage, sealer, config, clock, log: app.log, audit, token })
+    const keys = new KeyManager({ storage, sealer, config, clock, log: app.log, audit, token, threads })
     const hasher = new SecretHasher(
       new Uint8Array(
         hkdfSync('sha256', masterKey.bytes, new Uint8Array(0), 'tessera client secret hmac', 32),
@@ -303,7 +295,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
 
     registerFormParser(app)
     app.setErrorHandler((error: FastifyError | OAuthError, _request, reply) => {
-      const { status, headers, body } = sendError(error, app.log)
+      const { status, headers, body } = errorResponse(error, app.log)
       reply.code(status).headers(headers).header('cache-control', 'no-store').send(body)
     })
     app.setNotFoundHandler((request, reply) => {
@@ -336,6 +328,12 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     // Answered ahead of Fastify unless every request is logged (info and below): it would skip the log.
     registerJwks(app, context, requestLogs ? undefined : front)
     registerToken(app, context)
+    if (!requestLogs) {
+      // Its plain requests too, for the same reason (see endpoints/token-front-door).
+      answerTokenRequestsAtFrontDoor(front, context, {
+        onIssued: metrics ? (grantType) => metrics.countToken(grantType) : undefined,
+      })
+    }
     registerIntrospection(app, context)
     registerRevocation(app, context)
     registerRevocations(app, context)
@@ -379,6 +377,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
         await observability.close()
         await security.close()
         await keys.stop()
+        await threads?.close()
         await token?.close()
         await audit.stop()
         await sharedCounters.close()
@@ -388,6 +387,7 @@ export async function createAuthority(options: CreateAuthorityOptions): Promise<
     }
   } catch (error) {
     await counters?.close()
+    await threads?.close()
     await token?.close()
     if (!options.storage) await storage.close()
     throw error

@@ -75,6 +75,12 @@ export const SETTINGS = {
     parse: parseAlgorithm,
     doc: 'JWS algorithm of the signing keys',
   },
+  signingThreads: {
+    env: 'TESSERA_SIGNING_THREADS',
+    default: 1,
+    parse: parseInteger(0, 16),
+    doc: "Worker threads that sign tokens, batched; 0 signs on Node's libuv pool instead",
+  },
   rotationPeriod: {
     env: 'TESSERA_ROTATION_PERIOD',
     default: 7 * 86_400,

@@ -20,6 +20,8 @@ export interface AuthorityConfig {
   /** Seconds. */
   readonly accessTokenLifetime: number
   readonly signingAlg: string
+  /** Worker threads signing in-process keys (0: Node's libuv pool). */
+  readonly signingThreads: number
   readonly rotationPeriod: number
   readonly publishLead: number
   readonly retirePeriod: number

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { calculateJwkThumbprintSync, exportJWKSync, generateKeyPair, type JWK } from '@tessera/jose'
+import {
+  calculateJwkThumbprintSync,
+  exportJWKSync,
+  generateKeyPair,
+  type JWK,
+  type SigningThreads,
+} from '@tessera/jose'
 import type { FastifyBaseLogger } from 'fastify'
 import type { AuthorityConfig } from '../config/load-config.js'
 import type { AuditLog } from '../lib/audit.js'
@@ -27,6 +33,8 @@ export interface KeyManagerOptions {
   audit: AuditLog
   /** When set, new keys are generated and used inside this PKCS#11 token. */
   token?: KeyToken | undefined
+  /** When set, in-process keys sign on these worker threads. */
+  threads?: SigningThreads | undefined
 }
 
 /**
@@ -115,7 +123,7 @@ export class KeyManager {
           ? previous.signing
           : isTokenReference(current.sealedPrivateKey)
             ? tokenSigningKey(current, this.#options.token)
-            : await KeyRing.signerFor(current, this.#options.sealer)
+            : await KeyRing.signerFor(current, this.#options.sealer, this.#options.threads)
     this.#ring = new KeyRing(records, signing, previous)
     if (previous) this.#options.log.info({ keys: this.#ring.fingerprint }, 'key set changed')
   }

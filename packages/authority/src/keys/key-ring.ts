@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto'
-import { createJWTSigner, importJWKSync, type JWK, type JWTSigner, type Key } from '@tessera/jose'
+import {
+  createJWTSigner,
+  importJWKSync,
+  type JWK,
+  type JWTSigner,
+  type Key,
+  type SigningThreads,
+} from '@tessera/jose'
 import type { KeyRecord } from '../storage/types.js'
 import type { Sealer } from './seal.js'
 
@@ -63,19 +70,16 @@ export class KeyRing {
     return records.map((record) => `${record.kid}:${record.state}`).join(',')
   }
 
-  static async signerFor(record: KeyRecord, sealer: Sealer): Promise<SigningKey> {
+  /** The signers of an in-process key; `threads` sign for them when given (else Node's libuv pool). */
+  static async signerFor(record: KeyRecord, sealer: Sealer, threads?: SigningThreads): Promise<SigningKey> {
     const privateKey = importJWKSync(
       JSON.parse(await sealer.unseal(record.sealedPrivateKey)) as JWK,
       record.alg,
     )
-    const sign = createJWTSigner({ key: privateKey, alg: record.alg, kid: record.kid, typ: 'at+jwt' })
-    const signRevocations = createJWTSigner({
-      key: privateKey,
-      alg: record.alg,
-      kid: record.kid,
-      typ: 'revocations+jwt',
-    })
-    const signIdToken = createJWTSigner({ key: privateKey, alg: record.alg, kid: record.kid, typ: 'JWT' })
+    const common = { key: privateKey, alg: record.alg, kid: record.kid, ...(threads ? { threads } : {}) }
+    const sign = createJWTSigner({ ...common, typ: 'at+jwt' })
+    const signRevocations = createJWTSigner({ ...common, typ: 'revocations+jwt' })
+    const signIdToken = createJWTSigner({ ...common, typ: 'JWT' })
     return { kid: record.kid, alg: record.alg, sign, signRevocations, signIdToken }
   }
 

@@ -35,7 +35,10 @@ interface FactoryOptions {
   connectionTimeout?: number
 }
 
-/** Answers a request completely and returns true, or returns false to leave it to Fastify. */
+/**
+ * Takes a request and returns true — it then answers it, at once or later — or returns false, having
+ * read nothing, to leave it to Fastify.
+ */
 export type FastRoute = (request: IncomingMessage, response: ServerResponse) => boolean
 
 /**
@@ -47,8 +50,8 @@ export type FastRoute = (request: IncomingMessage, response: ServerResponse) => 
  * tracked here, at the raw request event, so the tracking costs no Fastify hook; while draining, a new
  * request is answered 503 here, before Fastify sees it.
  *
- * Fast routes (the JWKS) skip Fastify's per-request machinery: they answer from memory, synchronously,
- * and report their answer to `onAnswer` (the request metrics).
+ * Fast routes (the JWKS, the token endpoint's plain requests) skip Fastify's per-request machinery;
+ * each answer they complete is reported to `onAnswer` (the request metrics).
  */
 export class FrontDoor {
   #server: HttpServer | undefined
@@ -108,8 +111,14 @@ export class FrontDoor {
     const socket = request.socket as TrackedSocket
     const previous = socket[LATEST]
     socket[LATEST] = response
+    // A fast route's answer is counted when it is complete, with its final status (an async route
+    // sets it later); a response the client cut off is not an answer.
+    let fastAnswer = false
     // 'close' fires once the response is sent or the client went away: either way it is over.
     response.once('close', () => {
+      if (fastAnswer && response.writableFinished) {
+        this.#onAnswer?.(request.url as string, request.method as string, response.statusCode)
+      }
       this.#inFlight--
       this.#open.delete(response)
       this.#closing.delete(response)
@@ -138,7 +147,7 @@ export class FrontDoor {
     }
     const fast = request.method === undefined ? undefined : this.#fast.get(`${request.method} ${request.url}`)
     if (fast?.(request, response)) {
-      this.#onAnswer?.(request.url as string, request.method as string, response.statusCode)
+      fastAnswer = true
       return
     }
     handler(request, response)
