@@ -70,6 +70,19 @@ describe('createSigningThreads with createJWTSigner', () => {
     expect(new Set(tokens.map((token) => token.split('.')[2])).size).toBe(500)
   })
 
+  it.each([1, 7, 64])('splits waiting signatures into batches of at most maxBatch = %i', async (maxBatch) => {
+    const threads = threadsFor({ maxBatch })
+    const { privateKey, publicKey } = await keyPairFor('ES256')
+    const sign = createJWTSigner({ key: privateKey, alg: 'ES256', expiresIn: '5m', threads })
+    // The first goes at once, 128 wait: with 64, exactly twice a batch waits, then a batch.
+    const tokens = await Promise.all(Array.from({ length: 129 }, (_, index) => sign({ n: index })))
+    for (const [index, token] of tokens.entries()) {
+      const { payload } = await verifyJWT(token, publicKey, { algorithms: ['ES256'] })
+      expect(payload.n).toBe(index)
+    }
+    expect(threads.pending).toBe(0)
+  })
+
   it('keeps signers of different keys apart in one batch', async () => {
     const threads = threadsFor()
     const a = await keyPairFor('ES256')

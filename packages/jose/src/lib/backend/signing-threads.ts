@@ -10,7 +10,7 @@ import { signingThreadMain, type ThreadAnswer, type ThreadRequest } from './sign
 export interface SigningThreadsOptions {
   /** Worker threads that sign (1 to 16; default 1). */
   threads?: number
-  /** Most signatures sent to a thread in one message (1 to 4096; default 256). */
+  /** Most signatures sent to a thread in one batch (1 to 4096; default 256). */
   maxBatch?: number
   /** Most signatures waiting at once; beyond it a signature fails at once (default 65,536). */
   maxQueued?: number
@@ -27,9 +27,9 @@ const SIGNING_THREADS_OPTIONS = declareOptions<SigningThreadsOptions>({
  *
  * Node's own async signing hands each signature to the libuv pool as its own job: the event loop
  * wakes a pool thread and is woken back once per signature, and the same pool also serves DNS
- * lookups and file reads. Signing threads collect the signatures asked for in one turn of the event
- * loop and send them to a thread in one message, which signs them in turn and answers in one
- * message: one hand-off per batch instead of per token, on threads nothing else uses.
+ * lookups and file reads. Signing threads take signatures in batches — those asked for while the
+ * threads were busy go together in one message, signed in turn and answered in one message — so
+ * under load there is one hand-off per batch instead of per token, on threads nothing else uses.
  */
 export interface SigningThreads {
   /** How many worker threads sign. */
@@ -56,8 +56,8 @@ interface Waiter {
 
 interface Thread {
   worker: Worker
-  /** Batches sent to this thread, by number, with the waiter of each of their jobs. */
-  readonly batches: Map<number, Waiter[]>
+  /** The waiters of the one batch this thread is signing, if any. */
+  inFlight: Waiter[] | undefined
   /** Why the thread stopped, when it threw. */
   failure: string | undefined
 }
@@ -72,7 +72,14 @@ function boundedInteger(value: unknown, option: string, min: number, max: number
   return value
 }
 
-/** The machinery behind {@link SigningThreads}; created by {@link createSigningThreads} only. */
+/**
+ * The machinery behind {@link SigningThreads}; created by {@link createSigningThreads} only.
+ *
+ * Each thread signs one batch at a time. A signature asked for while a thread is idle is sent to it
+ * at once; those asked for while every thread is busy wait, and the first thread to answer takes
+ * them all (up to maxBatch) as its next batch. Under light load a token waits for no batch; under
+ * heavy load batches grow by themselves, and no thread idles while signatures wait.
+ */
 export class ThreadPool implements SigningThreads {
   readonly threads: number
   readonly #maxBatch: number
@@ -81,10 +88,11 @@ export class ThreadPool implements SigningThreads {
   readonly #keys = new Map<number, RegisteredKey>()
   #nextKey = 0
   #nextBatch = 0
-  #turn = 0
+  /** Signatures not yet sent: key id and signing input in pairs, and their waiters. */
   #jobs: (number | string)[] = []
   #waiters: Waiter[] = []
-  #scheduled = false
+  /** Keys dropped while signatures still wait: the threads drop them after those are sent. */
+  #drops: number[] = []
   #pending = 0
   #closed = false
   // Signers made with these threads may be dropped without a word: their keys leave the threads then.
@@ -112,11 +120,12 @@ export class ThreadPool implements SigningThreads {
     return id
   }
 
+  /** Removes a key from the threads, after every signature already asked of it. */
   drop(id: number): void {
     if (!this.#keys.delete(id) || this.#closed) return
-    // After the batch being collected, which may still name the key: messages arrive in order.
-    this.#flush()
-    for (const thread of this.#pool) thread.worker.postMessage({ type: 'drop', id })
+    // Messages to a thread arrive in order: waiting signatures are sent first (see #send).
+    if (this.#waiters.length > 0) this.#drops.push(id)
+    else for (const thread of this.#pool) thread.worker.postMessage({ type: 'drop', id })
   }
 
   /** The base64url signature of `input` (an ASCII signing input) by the registered key `id`. */
@@ -129,12 +138,8 @@ export class ThreadPool implements SigningThreads {
       this.#jobs.push(id, input)
       this.#waiters.push({ resolve, reject })
       this.#pending++
-      if (this.#waiters.length >= this.#maxBatch) this.#flush()
-      else if (!this.#scheduled) {
-        this.#scheduled = true
-        // After the poll phase: every request read in this turn of the loop joins the batch.
-        setImmediate(() => this.#flush())
-      }
+      const idle = this.#pool.find((thread) => thread.inFlight === undefined)
+      if (idle !== undefined) this.#send(idle)
     })
   }
 
@@ -154,16 +159,28 @@ export class ThreadPool implements SigningThreads {
     )
   }
 
-  #flush(): void {
-    this.#scheduled = false
-    if (this.#waiters.length === 0 || this.#closed) return
-    const thread = this.#pool[this.#turn++ % this.#pool.length] as Thread
-    const batch = this.#nextBatch++
-    if (thread.batches.size === 0) thread.worker.ref()
-    thread.batches.set(batch, this.#waiters)
-    thread.worker.postMessage({ type: 'sign', batch, jobs: this.#jobs } satisfies ThreadRequest)
-    this.#jobs = []
-    this.#waiters = []
+  /** Sends an idle thread the waiting signatures as one batch (at most maxBatch of them). */
+  #send(thread: Thread): void {
+    const count = Math.min(this.#waiters.length, this.#maxBatch)
+    if (count === 0 || this.#closed) return
+    let waiters = this.#waiters
+    let jobs = this.#jobs
+    if (count === waiters.length) {
+      this.#waiters = []
+      this.#jobs = []
+    } else {
+      waiters = this.#waiters.splice(0, count)
+      jobs = this.#jobs.splice(0, 2 * count)
+    }
+    thread.inFlight = waiters
+    // A thread with a batch keeps the process alive until it answers; an idle one does not.
+    thread.worker.ref()
+    thread.worker.postMessage({ type: 'sign', batch: this.#nextBatch++, jobs } satisfies ThreadRequest)
+    if (this.#waiters.length === 0 && this.#drops.length > 0) {
+      for (const id of this.#drops)
+        for (const each of this.#pool) each.worker.postMessage({ type: 'drop', id } satisfies ThreadRequest)
+      this.#drops = []
+    }
   }
 
   #spawn(): Thread {
@@ -174,8 +191,7 @@ export class ThreadPool implements SigningThreads {
       // The code is a CommonJS script whatever the parent's `--input-type` says.
       execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
     })
-    const thread: Thread = { worker, batches: new Map(), failure: undefined }
-    // An idle thread must not keep the process alive; one with batches in flight does (see #flush).
+    const thread: Thread = { worker, inFlight: undefined, failure: undefined }
     worker.unref()
     worker.on('message', (answer: ThreadAnswer) => this.#answer(thread, answer))
     worker.on('error', (error) => {
@@ -194,14 +210,17 @@ export class ThreadPool implements SigningThreads {
   #restart(): Thread {
     const thread = this.#spawn()
     for (const [id, key] of this.#keys) thread.worker.postMessage({ type: 'key', id, ...key })
+    this.#send(thread)
     return thread
   }
 
   #answer(thread: Thread, answer: ThreadAnswer): void {
-    const waiters = thread.batches.get(answer.batch)
+    const waiters = thread.inFlight
     if (waiters === undefined) return
-    thread.batches.delete(answer.batch)
-    if (thread.batches.size === 0) thread.worker.unref()
+    thread.inFlight = undefined
+    // The next batch first, so the thread signs it while the answers are delivered here.
+    if (this.#waiters.length > 0) this.#send(thread)
+    else thread.worker.unref()
     this.#pending -= waiters.length
     for (let index = 0; index < waiters.length; index++) {
       const waiter = waiters[index] as Waiter
@@ -212,11 +231,11 @@ export class ThreadPool implements SigningThreads {
   }
 
   #fail(thread: Thread, reason: string): void {
-    for (const waiters of thread.batches.values()) {
-      this.#pending -= waiters.length
-      for (const waiter of waiters) waiter.reject(unavailable(reason))
-    }
-    thread.batches.clear()
+    const waiters = thread.inFlight
+    thread.inFlight = undefined
+    if (waiters === undefined) return
+    this.#pending -= waiters.length
+    for (const waiter of waiters) waiter.reject(unavailable(reason))
   }
 }
 
