@@ -74,8 +74,8 @@ describe('createSigningThreads with createJWTSigner', () => {
     const threads = threadsFor({ maxBatch })
     const { privateKey, publicKey } = await keyPairFor('ES256')
     const sign = createJWTSigner({ key: privateKey, alg: 'ES256', expiresIn: '5m', threads })
-    // The first goes at once, 128 wait: with 64, exactly twice a batch waits, then a batch.
-    const tokens = await Promise.all(Array.from({ length: 129 }, (_, index) => sign({ n: index })))
+    // Two go at once (a thread holds two batches), 128 wait: with 64, exactly twice a batch waits.
+    const tokens = await Promise.all(Array.from({ length: 130 }, (_, index) => sign({ n: index })))
     for (const [index, token] of tokens.entries()) {
       const { payload } = await verifyJWT(token, publicKey, { algorithms: ['ES256'] })
       expect(payload.n).toBe(index)

@@ -10,7 +10,10 @@ import { signingThreadMain, type ThreadAnswer, type ThreadRequest } from './sign
 export interface SigningThreadsOptions {
   /** Worker threads that sign (1 to 16; default 1). */
   threads?: number
-  /** Most signatures sent to a thread in one batch (1 to 4096; default 256). */
+  /**
+   * Most signatures sent to a thread in one batch (1 to 4096; default 8). Small batches come back
+   * sooner: the main thread answers one while the thread signs the next.
+   */
   maxBatch?: number
   /** Most signatures waiting at once; beyond it a signature fails at once (default 65,536). */
   maxQueued?: number
@@ -56,11 +59,14 @@ interface Waiter {
 
 interface Thread {
   worker: Worker
-  /** The waiters of the one batch this thread is signing, if any. */
-  inFlight: Waiter[] | undefined
+  /** The waiters of each batch sent to this thread and not yet answered, oldest first. */
+  readonly inFlight: Waiter[][]
   /** Why the thread stopped, when it threw. */
   failure: string | undefined
 }
+
+/** Batches a thread may hold at once: it signs the next while its last answer is being delivered. */
+const IN_FLIGHT = 2
 
 const unavailable = (reason: string) => new JOSEError('ERR_JOSE_SIGNING_UNAVAILABLE', reason)
 
@@ -75,10 +81,10 @@ function boundedInteger(value: unknown, option: string, min: number, max: number
 /**
  * The machinery behind {@link SigningThreads}; created by {@link createSigningThreads} only.
  *
- * Each thread signs one batch at a time. A signature asked for while a thread is idle is sent to it
- * at once; those asked for while every thread is busy wait, and the first thread to answer takes
- * them all (up to maxBatch) as its next batch. Under light load a token waits for no batch; under
- * heavy load batches grow by themselves, and no thread idles while signatures wait.
+ * A thread holds at most two batches: the one it signs and the next. A signature asked for while a
+ * thread has room is sent at once; those asked for while every thread is full wait, and the first
+ * thread to answer takes them (up to maxBatch) as its next batch. Under light load a token waits for
+ * no batch; under heavy load batches fill by themselves, and no thread idles while signatures wait.
  */
 export class ThreadPool implements SigningThreads {
   readonly threads: number
@@ -100,7 +106,7 @@ export class ThreadPool implements SigningThreads {
 
   constructor(options: SigningThreadsOptions) {
     this.threads = boundedInteger(options.threads, 'threads', 1, 16, 1)
-    this.#maxBatch = boundedInteger(options.maxBatch, 'maxBatch', 1, 4096, 256)
+    this.#maxBatch = boundedInteger(options.maxBatch, 'maxBatch', 1, 4096, 8)
     this.#maxQueued = boundedInteger(options.maxQueued, 'maxQueued', 1, 1 << 24, 65_536)
     for (let index = 0; index < this.threads; index++) this.#pool.push(this.#spawn())
   }
@@ -138,8 +144,8 @@ export class ThreadPool implements SigningThreads {
       this.#jobs.push(id, input)
       this.#waiters.push({ resolve, reject })
       this.#pending++
-      const idle = this.#pool.find((thread) => thread.inFlight === undefined)
-      if (idle !== undefined) this.#send(idle)
+      const ready = this.#pool.find((thread) => thread.inFlight.length < IN_FLIGHT)
+      if (ready !== undefined) this.#send(ready)
     })
   }
 
@@ -172,9 +178,9 @@ export class ThreadPool implements SigningThreads {
       waiters = this.#waiters.splice(0, count)
       jobs = this.#jobs.splice(0, 2 * count)
     }
-    thread.inFlight = waiters
+    thread.inFlight.push(waiters)
     // A thread with a batch keeps the process alive until it answers; an idle one does not.
-    thread.worker.ref()
+    if (thread.inFlight.length === 1) thread.worker.ref()
     thread.worker.postMessage({ type: 'sign', batch: this.#nextBatch++, jobs } satisfies ThreadRequest)
     if (this.#waiters.length === 0 && this.#drops.length > 0) {
       for (const id of this.#drops)
@@ -191,7 +197,7 @@ export class ThreadPool implements SigningThreads {
       // The code is a CommonJS script whatever the parent's `--input-type` says.
       execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
     })
-    const thread: Thread = { worker, inFlight: undefined, failure: undefined }
+    const thread: Thread = { worker, inFlight: [], failure: undefined }
     worker.unref()
     worker.on('message', (answer: ThreadAnswer) => this.#answer(thread, answer))
     worker.on('error', (error) => {
@@ -215,12 +221,11 @@ export class ThreadPool implements SigningThreads {
   }
 
   #answer(thread: Thread, answer: ThreadAnswer): void {
-    const waiters = thread.inFlight
+    const waiters = thread.inFlight.shift()
     if (waiters === undefined) return
-    thread.inFlight = undefined
     // The next batch first, so the thread signs it while the answers are delivered here.
     if (this.#waiters.length > 0) this.#send(thread)
-    else thread.worker.unref()
+    else if (thread.inFlight.length === 0) thread.worker.unref()
     this.#pending -= waiters.length
     for (let index = 0; index < waiters.length; index++) {
       const waiter = waiters[index] as Waiter
@@ -231,11 +236,10 @@ export class ThreadPool implements SigningThreads {
   }
 
   #fail(thread: Thread, reason: string): void {
-    const waiters = thread.inFlight
-    thread.inFlight = undefined
-    if (waiters === undefined) return
-    this.#pending -= waiters.length
-    for (const waiter of waiters) waiter.reject(unavailable(reason))
+    for (const waiters of thread.inFlight.splice(0)) {
+      this.#pending -= waiters.length
+      for (const waiter of waiters) waiter.reject(unavailable(reason))
+    }
   }
 }
 
