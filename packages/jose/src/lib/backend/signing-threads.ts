@@ -194,8 +194,9 @@ export class ThreadPool implements SigningThreads {
     // beside the compiled module, whichever way the package is loaded or bundled.
     const worker = new Worker(`(${signingThreadMain.toString()})()`, {
       eval: true,
-      // The code is a CommonJS script whatever the parent's `--input-type` says.
-      execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
+      // None of the parent's flags: `--input-type=module` would make this CommonJS script a module,
+      // and per-process flags such as `--max-old-space-size` are refused in a worker's execArgv.
+      execArgv: [],
     })
     const thread: Thread = { worker, inFlight: [], failure: undefined }
     worker.unref()
