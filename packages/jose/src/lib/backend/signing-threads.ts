@@ -63,10 +63,14 @@ interface Thread {
   readonly inFlight: Waiter[][]
   /** Why the thread stopped, when it threw. */
   failure: string | undefined
+  /** Set once the thread exited: nothing more is sent to it; a new thread takes its place. */
+  stopped: boolean
 }
 
 /** Batches a thread may hold at once: it signs the next while its last answer is being delivered. */
 const IN_FLIGHT = 2
+/** The shortest time between two restarts of stopped threads. */
+const RESTART_INTERVAL_MS = 1000
 
 const unavailable = (reason: string) => new JOSEError('ERR_JOSE_SIGNING_UNAVAILABLE', reason)
 
@@ -101,6 +105,7 @@ export class ThreadPool implements SigningThreads {
   #drops: number[] = []
   #pending = 0
   #closed = false
+  #lastRestart = Number.NEGATIVE_INFINITY
   // Signers made with these threads may be dropped without a word: their keys leave the threads then.
   readonly #released = new FinalizationRegistry<number>((id) => this.drop(id))
 
@@ -144,7 +149,7 @@ export class ThreadPool implements SigningThreads {
       this.#jobs.push(id, input)
       this.#waiters.push({ resolve, reject })
       this.#pending++
-      const ready = this.#pool.find((thread) => thread.inFlight.length < IN_FLIGHT)
+      const ready = this.#pool.find((thread) => !thread.stopped && thread.inFlight.length < IN_FLIGHT)
       if (ready !== undefined) this.#send(ready)
     })
   }
@@ -168,7 +173,7 @@ export class ThreadPool implements SigningThreads {
   /** Sends an idle thread the waiting signatures as one batch (at most maxBatch of them). */
   #send(thread: Thread): void {
     const count = Math.min(this.#waiters.length, this.#maxBatch)
-    if (count === 0 || this.#closed) return
+    if (count === 0 || this.#closed || thread.stopped) return
     let waiters = this.#waiters
     let jobs = this.#jobs
     if (count === waiters.length) {
@@ -198,17 +203,24 @@ export class ThreadPool implements SigningThreads {
       // and per-process flags such as `--max-old-space-size` are refused in a worker's execArgv.
       execArgv: [],
     })
-    const thread: Thread = { worker, inFlight: [], failure: undefined }
+    const thread: Thread = { worker, inFlight: [], failure: undefined, stopped: false }
     worker.unref()
     worker.on('message', (answer: ThreadAnswer) => this.#answer(thread, answer))
     worker.on('error', (error) => {
       thread.failure = error.message
     })
     worker.on('exit', () => {
+      thread.stopped = true
       if (this.#closed) return
       this.#fail(thread, `a signing thread stopped${thread.failure ? `: ${thread.failure}` : ''}`)
-      const index = this.#pool.indexOf(thread)
-      if (index >= 0) this.#pool[index] = this.#restart()
+      // A thread that keeps failing is replaced at most once a second, not in a tight loop.
+      const now = Date.now()
+      const at = Math.max(now, this.#lastRestart + RESTART_INTERVAL_MS)
+      this.#lastRestart = at
+      setTimeout(() => {
+        const index = this.#pool.indexOf(thread)
+        if (!this.#closed && index >= 0) this.#pool[index] = this.#restart()
+      }, at - now).unref()
     })
     return thread
   }
