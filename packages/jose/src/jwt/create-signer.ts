@@ -13,8 +13,8 @@ import type { JWTPayload } from './types.js'
 export interface CreateJWTSignerOptions extends SignJWTOptions {
   key: KeyInput
   /**
-   * Sign asymmetric algorithms on these threads (createSigningThreads) instead of Node's libuv pool:
-   * batched, one hand-off per turn of the event loop. The sync form and HMAC are unaffected.
+   * Sign asymmetric algorithms on these threads (createSigningThreads) instead of Node's libuv pool,
+   * in small batches while the threads are busy. The sync form and HMAC are unaffected.
    */
   threads?: SigningThreads
 }

@@ -8,11 +8,13 @@
 export type ThreadRequest =
   | { readonly type: 'key'; readonly id: number; readonly hash: string | null; readonly input: unknown }
   | { readonly type: 'drop'; readonly id: number }
-  | { readonly type: 'sign'; readonly batch: number; readonly jobs: readonly (number | string)[] }
+  | { readonly type: 'sign'; readonly jobs: readonly (number | string)[] }
 
-/** A thread's answer to a batch: a base64url signature per job, or null and the reason it failed. */
+/**
+ * A thread's answer to a batch, in the order the batches were sent: a base64url signature per job,
+ * or null and the reason it failed.
+ */
 export interface ThreadAnswer {
-  readonly batch: number
   readonly signatures: readonly (string | null)[]
   readonly errors: readonly (string | null)[]
 }
@@ -51,6 +53,6 @@ export function signingThreadMain(): void {
         errors[index] = error instanceof Error ? error.message : 'signing failed'
       }
     }
-    port.postMessage({ batch: request.batch, signatures, errors } satisfies ThreadAnswer)
+    port.postMessage({ signatures, errors } satisfies ThreadAnswer)
   })
 }

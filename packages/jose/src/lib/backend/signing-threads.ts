@@ -97,7 +97,6 @@ export class ThreadPool implements SigningThreads {
   readonly #pool: Thread[] = []
   readonly #keys = new Map<number, RegisteredKey>()
   #nextKey = 0
-  #nextBatch = 0
   /** Signatures not yet sent: key id and signing input in pairs, and their waiters. */
   #jobs: (number | string)[] = []
   #waiters: Waiter[] = []
@@ -149,6 +148,8 @@ export class ThreadPool implements SigningThreads {
       this.#jobs.push(id, input)
       this.#waiters.push({ resolve, reject })
       this.#pending++
+      // Others already waiting means every thread is full (see #fill): nothing to look for.
+      if (this.#waiters.length > 1) return
       const ready = this.#pool.find((thread) => !thread.stopped && thread.inFlight.length < IN_FLIGHT)
       if (ready !== undefined) this.#send(ready)
     })
@@ -170,7 +171,13 @@ export class ThreadPool implements SigningThreads {
     )
   }
 
-  /** Sends an idle thread the waiting signatures as one batch (at most maxBatch of them). */
+  /** Gives a thread waiting signatures until it is full or none wait. */
+  #fill(thread: Thread): void {
+    while (this.#waiters.length > 0 && !thread.stopped && thread.inFlight.length < IN_FLIGHT)
+      this.#send(thread)
+  }
+
+  /** Sends a thread with room the waiting signatures as one batch (at most maxBatch of them). */
   #send(thread: Thread): void {
     const count = Math.min(this.#waiters.length, this.#maxBatch)
     if (count === 0 || this.#closed || thread.stopped) return
@@ -186,7 +193,7 @@ export class ThreadPool implements SigningThreads {
     thread.inFlight.push(waiters)
     // A thread with a batch keeps the process alive until it answers; an idle one does not.
     if (thread.inFlight.length === 1) thread.worker.ref()
-    thread.worker.postMessage({ type: 'sign', batch: this.#nextBatch++, jobs } satisfies ThreadRequest)
+    thread.worker.postMessage({ type: 'sign', jobs } satisfies ThreadRequest)
     if (this.#waiters.length === 0 && this.#drops.length > 0) {
       for (const id of this.#drops)
         for (const each of this.#pool) each.worker.postMessage({ type: 'drop', id } satisfies ThreadRequest)
@@ -229,16 +236,17 @@ export class ThreadPool implements SigningThreads {
   #restart(): Thread {
     const thread = this.#spawn()
     for (const [id, key] of this.#keys) thread.worker.postMessage({ type: 'key', id, ...key })
-    this.#send(thread)
+    this.#fill(thread)
     return thread
   }
 
   #answer(thread: Thread, answer: ThreadAnswer): void {
+    // A thread answers its batches in the order it was sent them.
     const waiters = thread.inFlight.shift()
     if (waiters === undefined) return
-    // The next batch first, so the thread signs it while the answers are delivered here.
-    if (this.#waiters.length > 0) this.#send(thread)
-    else if (thread.inFlight.length === 0) thread.worker.unref()
+    // The next batches first, so the thread signs them while the answers are delivered here.
+    this.#fill(thread)
+    if (thread.inFlight.length === 0) thread.worker.unref()
     this.#pending -= waiters.length
     for (let index = 0; index < waiters.length; index++) {
       const waiter = waiters[index] as Waiter
