@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
-import { unsafeDecodeJWT } from '@tessera/jose'
+import { JOSEError, unsafeDecodeJWT } from '@tessera/jose'
+import type { FastifyBaseLogger } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { answerTokenRequestsAtFrontDoor } from '../src/endpoints/token-front-door.js'
+import { errorResponse } from '../src/lib/error-response.js'
 import { FrontDoor } from '../src/lib/graceful-shutdown.js'
 import {
   ADMIN_TOKEN,
@@ -338,3 +340,26 @@ async function issuedCount(): Promise<number> {
     .find((row) => row.startsWith('tessera_tokens_issued_total{grant_type="client_credentials"}'))
   return line === undefined ? 0 : Number(line.split(' ').pop())
 }
+
+describe('signing unavailable', () => {
+  it('is 503 temporarily_unavailable with Retry-After, logged as a warning, not a 500', () => {
+    const logged: string[] = []
+    const log = {
+      warn: () => logged.push('warn'),
+      error: () => logged.push('error'),
+    } as unknown as FastifyBaseLogger
+    const error = new JOSEError('ERR_JOSE_SIGNING_UNAVAILABLE', 'the signing threads are closed')
+    expect(errorResponse(error, log)).toEqual({
+      status: 503,
+      headers: { 'retry-after': '1' },
+      body: {
+        error: 'temporarily_unavailable',
+        error_description: 'signing is unavailable; retry the request',
+      },
+    })
+    expect(logged).toEqual(['warn'])
+    // Any other failure is still the logged 500.
+    expect(errorResponse(new Error('boom'), log).status).toBe(500)
+    expect(logged).toEqual(['warn', 'error'])
+  })
+})
